@@ -1,0 +1,125 @@
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import type { Config } from '../config/index.ts';
+import { BirdseyeError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { Telemetry } from '../core/telemetry.ts';
+import { VERSION } from '../version.ts';
+import { detectEnvironment, type Finding } from './detect.ts';
+import { Pipeline } from './pipeline.ts';
+import { BatchSequence } from './sequence.ts';
+import { SINKS } from './sinks/registry.ts';
+import type { Source } from './sources/source.ts';
+import { SOURCES } from './sources/registry.ts';
+
+export interface AgentOptions {
+  /** Shared with the server in `birdseye up`, so one /metrics shows both. */
+  telemetry?: Telemetry;
+  /** Overrides config.agent.server_url / token (used by `birdseye up`). */
+  serverUrl?: string;
+  token?: string;
+}
+
+export interface RunningAgent {
+  readonly findings: Finding[];
+  readonly sources: readonly Source[];
+  readonly pipeline: Pipeline;
+  /** Where /healthz and /metrics are served, if the agent serves them itself. */
+  readonly url?: string;
+  /** Stops sources, ships what is queued (bounded wait), closes the sink. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const SHUTDOWN_DEADLINE_MS = 5_000;
+
+function telemetryServer(telemetry: Telemetry, port: number, host: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.url === '/metrics') {
+      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(telemetry.render());
+    } else if (request.url === '/healthz') {
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'ok', version: VERSION }));
+    } else response.writeHead(404).end();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+export async function startAgent(
+  config: Readonly<Config>,
+  logger: Logger,
+  options: AgentOptions = {},
+): Promise<RunningAgent> {
+  const serverUrl = options.serverUrl ?? config.agent.server_url;
+  const token = options.token ?? config.agent.token;
+  if (!serverUrl) {
+    throw new BirdseyeError(
+      'BE_CONFIG_INVALID',
+      'agent.server_url is not set: pass --server URL (or BIRDSEYE_SERVER)',
+    );
+  }
+  if (!token) {
+    throw new BirdseyeError(
+      'BE_CONFIG_INVALID',
+      "agent.token is not set: pass --token TOKEN (or BIRDSEYE_TOKEN); the server's admin token is in its <data-dir>/admin-token",
+    );
+  }
+  const telemetry = options.telemetry ?? new Telemetry();
+  const log = logger.child({ component: 'agent' });
+  const sink = SINKS.birdseye!(config, { serverUrl, token });
+  const pipeline = new Pipeline({
+    sink,
+    sequence: new BatchSequence(path.join(path.resolve(config.data_dir), 'agent')),
+    hostName: config.host_name,
+    version: VERSION,
+    telemetry,
+    log,
+    maxQueueEvents: config.agent.max_queue_events,
+    batchMaxEvents: config.agent.batch_max_events,
+    batchMaxWaitMs: config.agent.batch_max_wait_ms,
+    retryInitialBackoffMs: config.agent.retry_initial_backoff_ms,
+    retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
+  });
+
+  const context = { hostName: config.host_name, log };
+  const sources = Object.values(SOURCES)
+    .map((create) => create(config, context))
+    .filter((s): s is Source => s !== undefined);
+  pipeline.start();
+  for (const source of sources) source.start((records) => pipeline.accept(records));
+
+  let http: Server | undefined;
+  if (!options.telemetry && config.agent.port !== 0) {
+    http = await telemetryServer(telemetry, config.agent.port, config.agent.listen_address);
+  }
+  const address = http?.address();
+  const url =
+    address && typeof address === 'object'
+      ? `http://${config.agent.listen_address}:${address.port}`
+      : undefined;
+  log.info(
+    { server: serverUrl, host: config.host_name, sources: sources.map((s) => s.id), metrics_url: url },
+    'agent started',
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    findings: detectEnvironment(config.agent.host_metrics.proc_root),
+    sources,
+    pipeline,
+    ...(url ? { url } : {}),
+    close() {
+      closing ??= (async () => {
+        await Promise.all(sources.map((s) => s.stop()));
+        await pipeline.stop(SHUTDOWN_DEADLINE_MS);
+        await sink.close();
+        if (http) await new Promise((resolve) => http.close(resolve));
+        log.info('agent stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { IngestBatch } from '../../../model/index.ts';
+import type { SendResult, Sink } from '../sink.ts';
+
+/**
+ * A sink that keeps what it receives, for tests of the pipeline above sinks. `script` decides each
+ * send's outcome (default: ok), so tests can play an outage or a rejection.
+ */
+export class MemorySink implements Sink {
+  readonly kind = 'memory';
+  readonly id = 'memory';
+  /** Every attempt, including retries. */
+  readonly attempts: IngestBatch[] = [];
+  /** Batches acknowledged with ok. */
+  readonly delivered: IngestBatch[] = [];
+  closed = 0;
+
+  constructor(
+    public script: (batch: IngestBatch, attempt: number) => SendResult = () => ({ outcome: 'ok' }),
+  ) {}
+
+  send(batch: IngestBatch): Promise<SendResult> {
+    this.attempts.push(batch);
+    const result = this.script(batch, this.attempts.length);
+    if (result.outcome === 'ok') this.delivered.push(batch);
+    return Promise.resolve(result);
+  }
+
+  close(): Promise<void> {
+    this.closed++;
+    return Promise.resolve();
+  }
+}

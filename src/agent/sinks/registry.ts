@@ -1,0 +1,18 @@
+import type { Config } from '../../config/index.ts';
+import { BirdseyeSink } from './birdseye/birdseye-sink.ts';
+import type { Sink } from './sink.ts';
+
+export interface SinkTarget {
+  serverUrl: string;
+  token: string;
+}
+
+/** Every sink, listed by hand. */
+export const SINKS: Record<string, (config: Readonly<Config>, target: SinkTarget) => Sink> = {
+  birdseye: (config, target) =>
+    new BirdseyeSink({
+      serverUrl: target.serverUrl,
+      token: target.token,
+      timeoutMs: config.agent.request_timeout_ms,
+    }),
+};

@@ -1,0 +1,72 @@
+import { startAgent } from '../agent/agent.ts';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../core/logger.ts';
+import { ensureLocalAgentToken } from '../server/auth/admin-token.ts';
+import { startServer } from '../server/server.ts';
+import { banner, browsableUrl, dataDirOf, findingLines } from './commands.ts';
+import { exitOnSignals } from './lifecycle.ts';
+
+function tokenHint(
+  admin: Awaited<ReturnType<typeof startServer>>['admin'],
+  url: string,
+  dataDir: string,
+): string[] {
+  if (admin?.generated) {
+    return [
+      `  UI         ${url}/#token=${admin.token}`,
+      `             (a new admin token: shown this once, saved in ${admin.file})`,
+    ];
+  }
+  const where =
+    admin?.file ?? (admin ? 'your configured admin token' : `an admin token (none saved in ${dataDir})`);
+  return [`  UI         ${url}  (sign in with ${where})`];
+}
+
+export async function runServer(config: Readonly<Config>, logger: Logger): Promise<void> {
+  const server = await startServer(config, logger);
+  exitOnSignals(() => server.close(), logger);
+  const url = browsableUrl(server.url);
+  banner([
+    ...tokenHint(server.admin, url, dataDirOf(config)),
+    `  API        ${url}/api/v1  (ingest: POST /api/v1/ingest)`,
+    `  Data       ${dataDirOf(config)} (${server.storage.kind})`,
+    ...(server.webBuilt ? [] : ['  UI build   missing: run `npm run build:web`']),
+    'Stop with Ctrl-C.',
+  ]);
+}
+
+export async function runAgent(config: Readonly<Config>, logger: Logger): Promise<void> {
+  const agent = await startAgent(config, logger);
+  exitOnSignals(() => agent.close(), logger);
+  banner([
+    `  Agent      host "${config.host_name}" shipping to ${config.agent.server_url ?? '?'}`,
+    `  State      ${dataDirOf(config)}/agent`,
+    ...(agent.url ? [`  Metrics    ${agent.url}/metrics`] : []),
+    ...findingLines(agent.findings),
+    'Stop with Ctrl-C.',
+  ]);
+}
+
+/** `birdseye up`: the server, a local agent wired to it, and the UI, in one process. */
+export async function runUp(config: Readonly<Config>, logger: Logger): Promise<void> {
+  const server = await startServer(config, logger);
+  const token = ensureLocalAgentToken(server.tokens, dataDirOf(config));
+  const agent = await startAgent(config, logger, {
+    serverUrl: server.url,
+    token,
+    telemetry: server.telemetry,
+  });
+  exitOnSignals(async () => {
+    await agent.close();
+    await server.close();
+  }, logger);
+  const url = browsableUrl(server.url);
+  banner([
+    ...tokenHint(server.admin, url, dataDirOf(config)),
+    `  Data       ${dataDirOf(config)} (${server.storage.kind})`,
+    `  Agent      host "${config.host_name}", every ${config.agent.host_metrics.interval_ms / 1000} s`,
+    ...findingLines(agent.findings),
+    ...(server.webBuilt ? [] : ['  UI build   missing: run `npm run build:web`']),
+    'Stop with Ctrl-C.',
+  ]);
+}

@@ -1,0 +1,135 @@
+/**
+ * Every option a user can set on the command line also has a `BIRDSEYE_*` environment variable and
+ * a config-file key. This table is the single list: the CLI builds its flags from it and the loader
+ * reads the environment through it, so the three can never drift apart.
+ */
+export type Command = 'up' | 'server' | 'agent';
+
+export interface OptionSpec {
+  /** Long flag without dashes, e.g. `data-dir`. */
+  readonly flag: string;
+  readonly env: string;
+  /** Key path in the config file, e.g. ['server', 'port']. */
+  readonly path: readonly string[];
+  readonly type: 'string' | 'int' | 'boolean';
+  readonly argName?: string;
+  readonly help: string;
+  readonly commands: readonly Command[];
+}
+
+const ALL: readonly Command[] = ['up', 'server', 'agent'];
+const SERVER: readonly Command[] = ['up', 'server'];
+const AGENT: readonly Command[] = ['up', 'agent'];
+
+export const OPTIONS: readonly OptionSpec[] = [
+  {
+    flag: 'data-dir',
+    env: 'BIRDSEYE_DATA_DIR',
+    path: ['data_dir'],
+    type: 'string',
+    argName: 'dir',
+    help: 'where data, tokens and agent state live (default ./data)',
+    commands: ALL,
+  },
+  {
+    flag: 'host-name',
+    env: 'BIRDSEYE_HOST_NAME',
+    path: ['host_name'],
+    type: 'string',
+    argName: 'name',
+    help: "name this node reports as (default: the machine's hostname)",
+    commands: ALL,
+  },
+  {
+    flag: 'log-level',
+    env: 'BIRDSEYE_LOG_LEVEL',
+    path: ['log_level'],
+    type: 'string',
+    argName: 'level',
+    help: 'trace, debug, info, warn, error or silent (default info)',
+    commands: ALL,
+  },
+  {
+    flag: 'log-format',
+    env: 'BIRDSEYE_LOG_FORMAT',
+    path: ['log_format'],
+    type: 'string',
+    argName: 'format',
+    help: 'text, json, or auto: text on a terminal, JSON otherwise (default auto)',
+    commands: ALL,
+  },
+  {
+    flag: 'port',
+    env: 'BIRDSEYE_PORT',
+    path: ['server', 'port'],
+    type: 'int',
+    argName: 'n',
+    help: 'HTTP port of the API and UI (default 8080; 0 picks a free port)',
+    commands: SERVER,
+  },
+  {
+    flag: 'listen-address',
+    env: 'BIRDSEYE_LISTEN_ADDRESS',
+    path: ['server', 'listen_address'],
+    type: 'string',
+    argName: 'addr',
+    help: 'address the server binds to (default 0.0.0.0)',
+    commands: SERVER,
+  },
+  {
+    flag: 'admin-token',
+    env: 'BIRDSEYE_ADMIN_TOKEN',
+    path: ['server', 'admin_token'],
+    type: 'string',
+    argName: 'token',
+    help: 'admin token of the default tenant (default: generated on first start, saved to <data-dir>/admin-token)',
+    commands: SERVER,
+  },
+  {
+    flag: 'server',
+    env: 'BIRDSEYE_SERVER',
+    path: ['agent', 'server_url'],
+    type: 'string',
+    argName: 'url',
+    help: 'server URL the agent ships to, e.g. http://birdseye:8080',
+    commands: ['agent'],
+  },
+  {
+    flag: 'token',
+    env: 'BIRDSEYE_TOKEN',
+    path: ['agent', 'token'],
+    type: 'string',
+    argName: 'token',
+    help: 'ingest token the agent sends to the server',
+    commands: ['agent'],
+  },
+  {
+    flag: 'agent-port',
+    env: 'BIRDSEYE_AGENT_PORT',
+    path: ['agent', 'port'],
+    type: 'int',
+    argName: 'n',
+    help: "port of the agent's /healthz and /metrics on 127.0.0.1 (default 9001; 0 = off)",
+    commands: ['agent'],
+  },
+  {
+    flag: 'interval-ms',
+    env: 'BIRDSEYE_INTERVAL_MS',
+    path: ['agent', 'host_metrics', 'interval_ms'],
+    type: 'int',
+    argName: 'ms',
+    help: 'host metrics collection interval (default 10000)',
+    commands: AGENT,
+  },
+  {
+    flag: 'proc-root',
+    env: 'BIRDSEYE_PROC_ROOT',
+    path: ['agent', 'host_metrics', 'proc_root'],
+    type: 'string',
+    argName: 'dir',
+    help: "where the host's /proc is mounted (default /proc)",
+    commands: AGENT,
+  },
+];
+
+export const CONFIG_FILE_ENV = 'BIRDSEYE_CONFIG';

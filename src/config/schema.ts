@@ -1,0 +1,72 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. Defaults live here; every key that is a quantity carries its unit.
+ * Objects are strict so a misspelt key is an error, not silently ignored.
+ */
+const hostMetricsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    interval_ms: z.number().int().min(100).max(3_600_000).default(10_000),
+    /** Where /proc is; `/host/proc` when the agent runs in a container with the host's /proc mounted. */
+    proc_root: z.string().min(1).default('/proc'),
+  })
+  .strict();
+
+const agentSchema = z
+  .object({
+    /** Server base URL, e.g. https://birdseye.example:8080. `birdseye up` fills in its own server. */
+    server_url: z.url({ protocol: /^https?$/ }).optional(),
+    token: z.string().min(1).optional(),
+    /** Events held in memory waiting to be shipped; past this, new events are dropped and counted. */
+    max_queue_events: z.number().int().min(100).default(100_000),
+    batch_max_events: z.number().int().min(1).max(100_000).default(5_000),
+    batch_max_wait_ms: z.number().int().min(10).default(1_000),
+    request_timeout_ms: z.number().int().min(100).default(15_000),
+    retry_initial_backoff_ms: z.number().int().min(1).default(500),
+    retry_max_backoff_ms: z.number().int().min(1).default(30_000),
+    /** Port of the agent's own /healthz and /metrics; 0 turns it off (`birdseye up` serves them itself). */
+    port: z.number().int().min(0).max(65_535).default(9001),
+    listen_address: z.string().min(1).default('127.0.0.1'),
+    host_metrics: hostMetricsSchema.prefault({}),
+  })
+  .strict();
+
+const serverSchema = z
+  .object({
+    port: z.number().int().min(0).max(65_535).default(8080),
+    listen_address: z.string().min(1).default('0.0.0.0'),
+    /** The first start creates the default tenant's admin token from this, or generates one. */
+    admin_token: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** `sqlite` keeps data under <data_dir>/server; `memory` keeps nothing after exit (for trials). */
+    storage_backend: z.enum(['sqlite', 'memory']).default('sqlite'),
+    /** Largest request body accepted, compressed. */
+    max_body_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(16 * 1024 * 1024),
+    /** Largest ingest batch after decompression. */
+    max_batch_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    data_dir: z.string().min(1).default('./data'),
+    host_name: z.string().min(1).default(os.hostname()),
+    log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** `auto` writes readable text to a terminal and JSON otherwise. */
+    log_format: z.enum(['auto', 'text', 'json']).default('auto'),
+    server: serverSchema.prefault({}),
+    agent: agentSchema.prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,112 @@
+/**
+ * A small Prometheus registry: counters and gauges with labels, rendered in the text exposition
+ * format for `/metrics`. Every component reports the same four counters (see `componentCounters`).
+ */
+type Labels = Record<string, string>;
+
+interface Family {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'gauge';
+  readonly values: Map<string, { labels: Labels; value: number }>;
+  readonly collect?: () => Array<{ labels: Labels; value: number }>;
+}
+
+function labelKey(labels: Labels): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join(',');
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function formatSeries(name: string, labels: Labels, value: number): string {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
+  return `${name}${parts.length ? `{${parts.join(',')}}` : ''} ${value}`;
+}
+
+export class Telemetry {
+  private readonly families = new Map<string, Family>();
+
+  private family(name: string, help: string, type: Family['type']): Family {
+    let family = this.families.get(name);
+    if (!family) {
+      family = { name, help, type, values: new Map() };
+      this.families.set(name, family);
+    }
+    return family;
+  }
+
+  add(name: string, help: string, labels: Labels, by = 1): void {
+    const values = this.family(name, help, 'counter').values;
+    const key = labelKey(labels);
+    const entry = values.get(key);
+    if (entry) entry.value += by;
+    else values.set(key, { labels, value: by });
+  }
+
+  set(name: string, help: string, labels: Labels, value: number): void {
+    this.family(name, help, 'gauge').values.set(labelKey(labels), { labels, value });
+  }
+
+  /** A gauge computed when scraped, e.g. a queue length. */
+  gauge(name: string, help: string, collect: () => Array<{ labels: Labels; value: number }>): void {
+    this.families.set(name, { name, help, type: 'gauge', values: new Map(), collect });
+  }
+
+  get(name: string, labels: Labels = {}): number {
+    return this.families.get(name)?.values.get(labelKey(labels))?.value ?? 0;
+  }
+
+  render(): string {
+    const lines: string[] = [];
+    for (const family of this.families.values()) {
+      lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);
+      const series = family.collect ? family.collect() : [...family.values.values()];
+      for (const { labels, value } of series) lines.push(formatSeries(family.name, labels, value));
+    }
+    return lines.join('\n') + '\n';
+  }
+}
+
+export interface ComponentCounters {
+  received(count: number, bytes?: number): void;
+  sent(count: number, bytes?: number): void;
+  error(stage: string, errorType: string): void;
+  discarded(reason: string, count: number): void;
+}
+
+/** The counters every source, sink and ingest endpoint reports, labelled by kind and id. */
+export function componentCounters(telemetry: Telemetry, kind: string, id: string): ComponentCounters {
+  const base = { component_kind: kind, component_id: id };
+  return {
+    received(count, bytes) {
+      telemetry.add('component_received_events_total', 'Events received by a component.', base, count);
+      if (bytes !== undefined)
+        telemetry.add('component_received_bytes_total', 'Bytes received by a component.', base, bytes);
+    },
+    sent(count, bytes) {
+      telemetry.add('component_sent_events_total', 'Events a component delivered downstream.', base, count);
+      if (bytes !== undefined)
+        telemetry.add('component_sent_bytes_total', 'Bytes a component delivered downstream.', base, bytes);
+    },
+    error(stage, errorType) {
+      telemetry.add('component_errors_total', 'Errors by stage and type.', {
+        ...base,
+        stage,
+        error_type: errorType,
+      });
+    },
+    discarded(reason, count) {
+      telemetry.add(
+        'component_discarded_events_total',
+        'Events a component dropped, by reason.',
+        { ...base, reason },
+        count,
+      );
+    },
+  };
+}

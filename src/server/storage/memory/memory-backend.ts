@@ -1,0 +1,108 @@
+import type { ClusterEvent, IngestBatch, LogRecord } from '../../../model/index.ts';
+import type { HostInfo, MetricRangeQuery, SeriesBuckets, StorageBackend, StorageStats } from '../backend.ts';
+import { labelsKey, matchesAll, toBuckets } from '../series.ts';
+
+interface Series {
+  name: string;
+  labels: Record<string, string>;
+  samples: Map<number, number>;
+}
+
+interface TenantData {
+  batches: Set<string>;
+  series: Map<string, Series>;
+  hosts: Map<string, HostInfo>;
+  logs: LogRecord[];
+  events: ClusterEvent[];
+}
+
+/** An in-memory store for tests of the layers above storage. Passes the same contract as SQLite. */
+export class MemoryBackend implements StorageBackend {
+  readonly kind = 'memory';
+  private readonly tenants = new Map<string, TenantData>();
+
+  private tenant(name: string): TenantData {
+    let data = this.tenants.get(name);
+    if (!data) {
+      data = { batches: new Set(), series: new Map(), hosts: new Map(), logs: [], events: [] };
+      this.tenants.set(name, data);
+    }
+    return data;
+  }
+
+  writeBatch(tenant: string, batch: IngestBatch, receivedTs: number): Promise<{ stored: boolean }> {
+    const data = this.tenant(tenant);
+    if (data.batches.has(batch.batch_id)) return Promise.resolve({ stored: false });
+    data.batches.add(batch.batch_id);
+    for (const sample of batch.metrics) {
+      const key = `${sample.name}${labelsKey(sample.labels)}`;
+      let series = data.series.get(key);
+      if (!series) {
+        series = { name: sample.name, labels: { ...sample.labels }, samples: new Map() };
+        data.series.set(key, series);
+      }
+      series.samples.set(sample.ts, sample.value);
+    }
+    data.logs.push(...batch.logs);
+    data.events.push(...batch.events);
+    const previous = data.hosts.get(batch.host);
+    data.hosts.set(batch.host, {
+      host: batch.host,
+      first_seen: previous?.first_seen ?? receivedTs,
+      last_seen: Math.max(previous?.last_seen ?? 0, receivedTs),
+      agent_id: batch.agent_id,
+      agent_version: batch.agent_version ?? null,
+    });
+    return Promise.resolve({ stored: true });
+  }
+
+  queryMetrics(tenant: string, query: MetricRangeQuery): Promise<SeriesBuckets[]> {
+    const out: SeriesBuckets[] = [];
+    for (const series of this.tenant(tenant).series.values()) {
+      if (series.name !== query.name || !matchesAll(series.labels, query.matchers)) continue;
+      const inRange = [...series.samples]
+        .filter(([ts]) => ts >= query.from && ts <= query.to)
+        .map(([ts, value]) => ({ ts, value }));
+      if (inRange.length > 0)
+        out.push({ name: series.name, labels: series.labels, buckets: toBuckets(inRange, query.step_ms) });
+    }
+    return Promise.resolve(out);
+  }
+
+  metricNames(tenant: string): Promise<string[]> {
+    const names = new Set([...this.tenant(tenant).series.values()].map((s) => s.name));
+    return Promise.resolve([...names].sort());
+  }
+
+  labelValues(tenant: string, label: string, metric?: string): Promise<string[]> {
+    const values = new Set<string>();
+    for (const s of this.tenant(tenant).series.values()) {
+      const value = s.labels[label];
+      if (value !== undefined && (metric === undefined || s.name === metric)) values.add(value);
+    }
+    return Promise.resolve([...values].sort());
+  }
+
+  hosts(tenant: string): Promise<HostInfo[]> {
+    return Promise.resolve(
+      [...this.tenant(tenant).hosts.values()].sort((a, b) => a.host.localeCompare(b.host)),
+    );
+  }
+
+  stats(tenant: string): Promise<StorageStats> {
+    const data = this.tenant(tenant);
+    let samples = 0;
+    for (const s of data.series.values()) samples += s.samples.size;
+    return Promise.resolve({
+      batches: data.batches.size,
+      metric_series: data.series.size,
+      metric_samples: samples,
+      logs: data.logs.length,
+      events: data.events.length,
+    });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,227 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { BirdseyeError } from '../../../core/errors.ts';
+import type { IngestBatch } from '../../../model/index.ts';
+import type {
+  HostInfo,
+  MetricRangeQuery,
+  SeriesBuckets,
+  StorageBackend,
+  StorageStats,
+  Bucket,
+} from '../backend.ts';
+import { labelsKey, matchesAll } from '../series.ts';
+import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
+
+interface SeriesRow {
+  id: number;
+  name: string;
+  labels: string;
+}
+
+/**
+ * The embedded store. better-sqlite3 is synchronous: each call holds the event loop for the time
+ * of one statement or transaction, which for the batch sizes agents send is well under a
+ * millisecond per thousand samples.
+ */
+export class SqliteBackend implements StorageBackend {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly seriesIds = new Map<string, number>();
+  private closed = false;
+  private readonly stmt;
+  private readonly write: (tenant: string, batch: IngestBatch, receivedTs: number) => boolean;
+
+  constructor(dir: string) {
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'birdseye.sqlite');
+    try {
+      this.db = new Database(file);
+    } catch (cause) {
+      throw new BirdseyeError('BE_STORAGE', `cannot open ${file}: ${(cause as Error).message}`, { cause });
+    }
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode survives a process kill; only an OS crash may lose the last transactions.
+    this.db.pragma('synchronous = NORMAL');
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new BirdseyeError(
+        'BE_STORAGE',
+        `${file} was written by a newer Birdseye (schema ${version}); upgrade Birdseye or use another --data-dir`,
+      );
+    }
+    this.db.exec(SCHEMA);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+
+    this.stmt = {
+      insertBatch: this.db.prepare(
+        'INSERT OR IGNORE INTO batches (tenant, batch_id, received_ts) VALUES (?, ?, ?)',
+      ),
+      findSeries: this.db.prepare<[string, string, string], { id: number }>(
+        'SELECT id FROM series WHERE tenant = ? AND name = ? AND labels = ?',
+      ),
+      insertSeries: this.db.prepare('INSERT INTO series (tenant, name, labels) VALUES (?, ?, ?)'),
+      insertSample: this.db.prepare('INSERT OR REPLACE INTO samples (series_id, ts, value) VALUES (?, ?, ?)'),
+      insertLog: this.db.prepare(
+        'INSERT INTO logs (tenant, ts, host, source, severity, message, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertEvent: this.db.prepare(
+        'INSERT INTO events (tenant, ts, host, kind, action, record) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      upsertHost: this.db.prepare(`
+        INSERT INTO hosts (tenant, host, first_seen, last_seen, agent_id, agent_version) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (tenant, host) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),
+          agent_id = excluded.agent_id, agent_version = excluded.agent_version`),
+      seriesByName: this.db.prepare<[string, string], SeriesRow>(
+        'SELECT id, name, labels FROM series WHERE tenant = ? AND name = ?',
+      ),
+      buckets: this.db.prepare<[{ step: number; id: number; from: number; to: number }], Bucket>(`
+        SELECT (CAST(ts / @step AS INTEGER) * @step) AS ts, min(value) AS min, max(value) AS max,
+               sum(value) AS sum, count(*) AS count
+        FROM samples WHERE series_id = @id AND ts >= @from AND ts <= @to
+        GROUP BY 1 ORDER BY 1`),
+      names: this.db.prepare<[string], { name: string }>(
+        'SELECT DISTINCT name FROM series WHERE tenant = ? ORDER BY name',
+      ),
+      labelsOf: this.db.prepare<[string], { name: string; labels: string }>(
+        'SELECT name, labels FROM series WHERE tenant = ?',
+      ),
+      hosts: this.db.prepare<[string], HostInfo>(
+        'SELECT host, first_seen, last_seen, agent_id, agent_version FROM hosts WHERE tenant = ? ORDER BY host',
+      ),
+      count: (table: string) =>
+        this.db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${table} WHERE tenant = ?`),
+      samples: this.db.prepare<[string], { n: number }>(
+        'SELECT count(*) AS n FROM samples WHERE series_id IN (SELECT id FROM series WHERE tenant = ?)',
+      ),
+    };
+
+    this.write = this.db.transaction((tenant: string, batch: IngestBatch, receivedTs: number): boolean => {
+      if (this.stmt.insertBatch.run(tenant, batch.batch_id, receivedTs).changes === 0) return false;
+      for (const sample of batch.metrics) {
+        this.stmt.insertSample.run(
+          this.seriesId(tenant, sample.name, sample.labels),
+          sample.ts,
+          sample.value,
+        );
+      }
+      for (const log of batch.logs) {
+        this.stmt.insertLog.run(
+          tenant,
+          log.ts,
+          log.host,
+          log.source,
+          log.severity ?? null,
+          log.message,
+          JSON.stringify(log),
+        );
+      }
+      for (const event of batch.events) {
+        this.stmt.insertEvent.run(
+          tenant,
+          event.ts,
+          event.host,
+          event.kind,
+          event.action,
+          JSON.stringify(event),
+        );
+      }
+      this.stmt.upsertHost.run(
+        tenant,
+        batch.host,
+        receivedTs,
+        receivedTs,
+        batch.agent_id,
+        batch.agent_version ?? null,
+      );
+      return true;
+    });
+  }
+
+  private seriesId(tenant: string, name: string, labels: Record<string, string>): number {
+    const key = labelsKey(labels);
+    const cacheKey = `${tenant}\u0000${name}\u0000${key}`;
+    let id = this.seriesIds.get(cacheKey);
+    if (id === undefined) {
+      id =
+        this.stmt.findSeries.get(tenant, name, key)?.id ??
+        Number(this.stmt.insertSeries.run(tenant, name, key).lastInsertRowid);
+      this.seriesIds.set(cacheKey, id);
+    }
+    return id;
+  }
+
+  private open(): void {
+    if (this.closed) throw new BirdseyeError('BE_STORAGE', 'storage is closed');
+  }
+
+  writeBatch(tenant: string, batch: IngestBatch, receivedTs: number): Promise<{ stored: boolean }> {
+    this.open();
+    try {
+      return Promise.resolve({ stored: this.write(tenant, batch, receivedTs) });
+    } catch (cause) {
+      // A failed transaction rolled back whole, but ids cached inside it may not exist any more.
+      this.seriesIds.clear();
+      throw cause;
+    }
+  }
+
+  queryMetrics(tenant: string, query: MetricRangeQuery): Promise<SeriesBuckets[]> {
+    this.open();
+    const out: SeriesBuckets[] = [];
+    for (const row of this.stmt.seriesByName.all(tenant, query.name)) {
+      const labels = JSON.parse(row.labels) as Record<string, string>;
+      if (!matchesAll(labels, query.matchers)) continue;
+      const buckets = this.stmt.buckets.all({
+        step: query.step_ms,
+        id: row.id,
+        from: query.from,
+        to: query.to,
+      });
+      if (buckets.length > 0) out.push({ name: row.name, labels, buckets });
+    }
+    return Promise.resolve(out);
+  }
+
+  metricNames(tenant: string): Promise<string[]> {
+    this.open();
+    return Promise.resolve(this.stmt.names.all(tenant).map((r) => r.name));
+  }
+
+  labelValues(tenant: string, label: string, metric?: string): Promise<string[]> {
+    this.open();
+    const values = new Set<string>();
+    for (const row of this.stmt.labelsOf.all(tenant)) {
+      if (metric !== undefined && row.name !== metric) continue;
+      const value = (JSON.parse(row.labels) as Record<string, string>)[label];
+      if (value !== undefined) values.add(value);
+    }
+    return Promise.resolve([...values].sort());
+  }
+
+  hosts(tenant: string): Promise<HostInfo[]> {
+    this.open();
+    return Promise.resolve(this.stmt.hosts.all(tenant));
+  }
+
+  stats(tenant: string): Promise<StorageStats> {
+    this.open();
+    const count = (table: string) => this.stmt.count(table).get(tenant)?.n ?? 0;
+    return Promise.resolve({
+      batches: count('batches'),
+      metric_series: count('series'),
+      metric_samples: this.stmt.samples.get(tenant)?.n ?? 0,
+      logs: count('logs'),
+      events: count('events'),
+    });
+  }
+
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.db.close();
+    }
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,85 @@
+/** The read API the UI uses (src/server/api/query-routes.ts), with the stored admin token. */
+
+export interface Host {
+  host: string;
+  /** UTC epoch ms. */
+  first_seen: number;
+  last_seen: number;
+  agent_id: string;
+  agent_version: string;
+  status: 'up' | 'stale';
+}
+
+export interface Series {
+  labels: Record<string, string>;
+  /** [ts (UTC ms), value] */
+  points: Array<[number, number]>;
+}
+
+export interface QueryResult {
+  from: number;
+  to: number;
+  step_ms: number;
+  series: Series[];
+}
+
+/** An answer other than 2xx; `status` 401 means the token was missing or not accepted. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string };
+}
+
+export class Api {
+  constructor(private readonly token: () => string | undefined) {}
+
+  async hosts(): Promise<Host[]> {
+    const body = await this.get<{ hosts: Host[] }>('/api/v1/hosts');
+    return body.hosts;
+  }
+
+  query(query: string, from: string, to = 'now'): Promise<QueryResult> {
+    return this.get<QueryResult>(`/api/v1/metrics/query?${new URLSearchParams({ query, from, to })}`);
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    const token = this.token();
+    if (token === undefined) throw new ApiError(401, 'BE_UNAUTHORIZED', 'no token');
+    let response: Response;
+    try {
+      response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+    } catch (cause) {
+      throw new ApiError(0, 'BE_UNREACHABLE', `the server did not answer (${String(cause)})`);
+    }
+    if (response.ok) return (await response.json()) as T;
+    const body = (await response.json().catch(() => ({}))) as ErrorBody;
+    throw new ApiError(
+      response.status,
+      body.error?.code ?? `HTTP_${response.status}`,
+      body.error?.message ?? `${response.status} ${response.statusText}`,
+    );
+  }
+}
+
+/**
+ * A label value as a query string literal. The server reads it with JSON.parse
+ * (src/server/query/metric-query.ts), so JSON quoting escapes quotes, backslashes and control
+ * characters exactly as it expects.
+ */
+export function quoteLabelValue(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** `node_load1{host="web-1"}` */
+export function hostSelector(metric: string, host: string): string {
+  return `${metric}{host=${quoteLabelValue(host)}}`;
+}
