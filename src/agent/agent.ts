@@ -84,12 +84,16 @@ export async function startAgent(
     retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
   });
 
-  const context = { hostName: config.host_name, log };
+  const context = {
+    hostName: config.host_name,
+    log,
+    stateDir: path.join(path.resolve(config.data_dir), 'agent'),
+  };
   const sources = Object.values(SOURCES)
     .map((create) => create(config, context))
     .filter((s): s is Source => s !== undefined);
   pipeline.start();
-  for (const source of sources) source.start((records) => pipeline.accept(records));
+  for (const source of sources) source.start((records, onDurable) => pipeline.accept(records, onDurable));
 
   let http: Server | undefined;
   if (!options.telemetry && config.agent.port !== 0) {

@@ -151,3 +151,38 @@ describe('batch sequence', () => {
     assert.ok(second.take() > Math.max(...used));
   });
 });
+
+describe('agent pipeline acknowledgements', () => {
+  it('calls onDurable only once the server acknowledged every record of that emit', async () => {
+    let up = false;
+    const sink = new MemorySink(() => (up ? { outcome: 'ok' } : { outcome: 'retryable', reason: 'down' }));
+    const { p } = pipeline(sink, { batchMaxEvents: 4 });
+    const durable: string[] = [];
+    p.accept({ metrics: samples(6) }, () => durable.push('first'));
+    p.accept({ metrics: samples(1) }, () => durable.push('second'));
+    await until(() => sink.attempts.length >= 2);
+    assert.deepEqual(durable, []);
+    up = true;
+    await until(() => sink.delivered.length === 2);
+    assert.deepEqual(durable, ['first', 'second']);
+    // The first emit spans both batches, so it is durable only with the second.
+    assert.deepEqual(
+      sink.delivered.map((b) => b.metrics.length),
+      [4, 3],
+    );
+    await p.stop(100);
+  });
+
+  it('never calls onDurable for an emit that lost records to a full queue', async () => {
+    const sink = new MemorySink();
+    const { p } = pipeline(sink, { maxQueueEvents: 150, batchMaxEvents: 1000 });
+    let called = false;
+    assert.equal(
+      p.accept({ metrics: samples(200) }, () => (called = true)),
+      false,
+    );
+    await p.stop(500);
+    assert.equal(sink.delivered[0]?.metrics.length, 150);
+    assert.equal(called, false);
+  });
+});

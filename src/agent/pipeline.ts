@@ -34,12 +34,25 @@ export interface PipelineOptions {
  * exponentially with jitter and never give up on a retryable error; a batch the server rejects
  * (4xx) is dropped, counted and logged with the server's reason.
  */
+interface Chunk {
+  metrics: MetricSample[];
+  logs: LogRecord[];
+  events: ClusterEvent[];
+  onDurable: (() => void) | undefined;
+}
+
+interface ReadyBatch {
+  batch: IngestBatch;
+  size: number;
+  /** onDurable callbacks of the chunks that end in this batch. */
+  done: Array<() => void>;
+}
+
 export class Pipeline {
-  private metrics: MetricSample[] = [];
-  private logs: LogRecord[] = [];
-  private events: ClusterEvent[] = [];
+  /** Accepted records in arrival order, one chunk per accept(). */
+  private readonly pending: Chunk[] = [];
   private pendingCount = 0;
-  private readonly ready: IngestBatch[] = [];
+  private readonly ready: ReadyBatch[] = [];
   private readyCount = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
@@ -64,51 +77,88 @@ export class Pipeline {
     this.loop ??= this.run();
   }
 
-  /** Takes what fits in the queue; returns false if anything was dropped. */
-  accept(records: Emitted): boolean {
+  /**
+   * Takes what fits in the queue; returns false if anything was dropped. `onDurable` runs once the
+   * server acknowledged every record of this call; it never runs if some were dropped, so the
+   * source keeps its old position and reads them again.
+   */
+  accept(records: Emitted, onDurable?: () => void): boolean {
     let room = this.options.maxQueueEvents - this.backlog;
     let dropped = 0;
-    const take = <T>(items: T[] | undefined, into: T[]) => {
-      if (!items?.length) return;
+    const take = <T>(items: T[] | undefined): T[] => {
+      if (!items?.length) return [];
       const n = Math.max(0, Math.min(room, items.length));
-      for (let i = 0; i < n; i++) into.push(items[i]!);
       room -= n;
-      this.pendingCount += n;
       dropped += items.length - n;
-      this.counters.received(n);
+      return n === items.length ? items.slice() : items.slice(0, n);
     };
-    take(records.metrics, this.metrics);
-    take(records.logs, this.logs);
-    take(records.events, this.events);
+    const chunk: Chunk = {
+      metrics: take(records.metrics),
+      logs: take(records.logs),
+      events: take(records.events),
+      onDurable: undefined,
+    };
+    const size = chunk.metrics.length + chunk.logs.length + chunk.events.length;
     if (dropped > 0) this.counters.discarded('queue_full', dropped);
-    if (this.pendingCount >= this.options.batchMaxEvents) this.cut();
-    else if (this.pendingCount > 0 && !this.flushTimer) {
-      this.flushTimer = setTimeout(() => this.cut(), this.options.batchMaxWaitMs);
+    else chunk.onDurable = onDurable;
+    if (size > 0 || chunk.onDurable) {
+      this.pending.push(chunk);
+      this.pendingCount += size;
+      this.counters.received(size);
+    }
+    if (this.pendingCount >= this.options.batchMaxEvents) this.cut(false);
+    if (this.pending.length > 0 && !this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.cut(true), this.options.batchMaxWaitMs).unref();
     }
     return dropped === 0;
   }
 
-  private cut(): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    while (this.pendingCount > 0) {
-      const max = this.options.batchMaxEvents;
-      const metrics = this.metrics.splice(0, max);
-      const logs = this.logs.splice(0, max - metrics.length);
-      const events = this.events.splice(0, max - metrics.length - logs.length);
+  /**
+   * Turns pending chunks into batches of at most batchMaxEvents, in arrival order: only full
+   * batches, or with `all` the remainder too (when the wait is over or on stop).
+   */
+  private cut(all: boolean): void {
+    if (all) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    while (this.pending.length > 0 && (all || this.pendingCount >= this.options.batchMaxEvents)) {
+      const metrics: MetricSample[] = [];
+      const logs: LogRecord[] = [];
+      const events: ClusterEvent[] = [];
+      const done: Array<() => void> = [];
+      let room = this.options.batchMaxEvents;
+      const move = <T>(from: T[], into: T[]) => {
+        const part = from.splice(0, room);
+        into.push(...part);
+        room -= part.length;
+      };
+      while (this.pending.length > 0 && room > 0) {
+        const chunk = this.pending[0]!;
+        move(chunk.metrics, metrics);
+        move(chunk.logs, logs);
+        move(chunk.events, events);
+        if (chunk.metrics.length + chunk.logs.length + chunk.events.length > 0) break;
+        this.pending.shift();
+        if (chunk.onDurable) done.push(chunk.onDurable);
+      }
       const size = metrics.length + logs.length + events.length;
       const seq = this.options.sequence.take();
       const agentId = this.options.sequence.agentId;
       this.ready.push({
-        batch_id: batchId(agentId, seq),
-        agent_id: agentId,
-        seq,
-        host: this.options.hostName,
-        agent_version: this.options.version,
-        sent_ts: Date.now(),
-        metrics,
-        logs,
-        events,
+        batch: {
+          batch_id: batchId(agentId, seq),
+          agent_id: agentId,
+          seq,
+          host: this.options.hostName,
+          agent_version: this.options.version,
+          sent_ts: Date.now(),
+          metrics,
+          logs,
+          events,
+        },
+        size,
+        done,
       });
       this.pendingCount -= size;
       this.readyCount += size;
@@ -124,7 +174,8 @@ export class Pipeline {
         if (this.wake === done) this.wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      // Unref'd: an idle pipeline alone does not keep the process alive.
+      const timer = setTimeout(done, ms).unref();
       this.wake = done;
     });
   }
@@ -132,13 +183,13 @@ export class Pipeline {
   private async run(): Promise<void> {
     let attempt = 0;
     for (;;) {
-      const batch = this.ready[0];
-      if (!batch) {
+      const head = this.ready[0];
+      if (!head) {
         if (this.stopping) return;
         await this.sleep(60_000);
         continue;
       }
-      const size = batch.metrics.length + batch.logs.length + batch.events.length;
+      const { batch, size, done } = head;
       const result = await this.options.sink.send(batch);
       if (result.outcome === 'retryable') {
         this.sinkCounters.error('send', 'retryable');
@@ -156,6 +207,8 @@ export class Pipeline {
       attempt = 0;
       this.ready.shift();
       this.readyCount -= size;
+      // A rejected batch will never be accepted, so its sources move on past it too (counted below).
+      for (const callback of done) callback();
       if (result.outcome === 'ok') this.sinkCounters.sent(size);
       else {
         this.sinkCounters.error('send', 'rejected');
@@ -175,7 +228,7 @@ export class Pipeline {
   async stop(deadlineMs: number): Promise<void> {
     if (this.stopping) return this.loop;
     this.stopping = true;
-    this.cut();
+    this.cut(true);
     const timeout = new Promise<'timeout'>((resolve) =>
       setTimeout(() => resolve('timeout'), deadlineMs).unref(),
     );

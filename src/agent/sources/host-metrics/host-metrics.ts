@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../../config/index.ts';
 import type { MetricSample } from '../../../model/index.ts';
-import type { Emitted, Source, SourceContext } from '../source.ts';
+import type { Emit, Source, SourceContext } from '../source.ts';
 import {
   CPU_MODES,
   cpuBusyPercent,
@@ -38,7 +38,7 @@ export class HostMetricsSource implements Source {
     private readonly context: SourceContext,
   ) {}
 
-  start(emit: (records: Emitted) => boolean): void {
+  start(emit: Emit): void {
     let first = true;
     const run = () => {
       this.running = this.collect()
