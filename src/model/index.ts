@@ -3,3 +3,4 @@ export * from './metric-sample.ts';
 export * from './log-record.ts';
 export * from './cluster-event.ts';
 export * from './ingest-batch.ts';
+export { Problems } from './check.ts';
