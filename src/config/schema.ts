@@ -53,6 +53,8 @@ const serverSchema = z
       .int()
       .min(1024)
       .default(64 * 1024 * 1024),
+    /** Logs and events older than this many days are dropped a whole day at a time. */
+    retention_days: z.number().int().min(1).default(7),
   })
   .strict();
 

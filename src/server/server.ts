@@ -5,13 +5,16 @@ import type { Logger } from '../core/logger.ts';
 import { componentCounters, Telemetry } from '../core/telemetry.ts';
 import { VERSION } from '../version.ts';
 import { errorHandling } from './api/errors.ts';
+import { logRoutes } from './api/log-routes.ts';
 import { queryRoutes } from './api/query-routes.ts';
+import { tailRoutes } from './api/tail-routes.ts';
 import { webRoutes } from './api/web.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { TokenStore } from './auth/token-store.ts';
 import { nativeIngest } from './ingest/native.ts';
 import type { StorageBackend } from './storage/backend.ts';
 import { STORAGE_BACKENDS } from './storage/registry.ts';
+import { startRetention } from './storage/retention.ts';
 
 export interface RunningServer {
   /** Base URL on the bound address, e.g. http://127.0.0.1:8080. */
@@ -32,6 +35,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const tokens = new TokenStore(path.join(dataDir, 'server'));
   const admin = ensureAdminToken(tokens, dataDir, config.server.admin_token);
   const started = Date.now();
+  const stopRetention = startRetention(storage, config.server.retention_days, logger);
 
   const app = Fastify({
     logger: false,
@@ -47,6 +51,8 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     maxBatchBytes: config.server.max_batch_bytes,
   });
   queryRoutes(app, storage, tokens);
+  logRoutes(app, storage, tokens);
+  tailRoutes(app, { storage, tokens, counters: componentCounters(telemetry, 'api', 'tail') });
   app.get('/healthz', () => ({ status: 'ok', version: VERSION, uptime_ms: Date.now() - started }));
   app.get('/metrics', (_request, reply) => reply.type('text/plain; version=0.0.4').send(telemetry.render()));
   const webBuilt = await webRoutes(app);
@@ -69,6 +75,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     webBuilt,
     close() {
       closing ??= (async () => {
+        stopRetention();
         await app.close();
         await storage.close();
         tokens.close();

@@ -3,29 +3,13 @@ import { BirdseyeError } from '../../core/errors.ts';
 import type { TokenStore } from '../auth/token-store.ts';
 import { defaultStep, evaluate, MAX_POINTS, pointCount } from '../query/metric-engine.ts';
 import { parseMetricQuery } from '../query/metric-query.ts';
-import { parseDuration, parseTime } from '../query/time.ts';
+import { parseDuration } from '../query/time.ts';
 import type { StorageBackend } from '../storage/backend.ts';
 import { requireScope, tenantOf } from './auth-hook.ts';
-
-type Query = Record<string, string | undefined>;
+import { required, timeRange, type Query } from './params.ts';
 
 /** A host is "up" while it reported within this many of its own intervals. */
 const STALE_AFTER_MS = 60_000;
-
-function required(query: Query, name: string): string {
-  const value = query[name];
-  if (value === undefined || value.trim() === '') {
-    throw new BirdseyeError('BE_QUERY_INVALID', `missing parameter "${name}"`);
-  }
-  return value;
-}
-
-function timeRange(query: Query, now: number): { from: number; to: number } {
-  const from = parseTime(query.from ?? 'now-1h', 'from', now);
-  const to = parseTime(query.to ?? 'now', 'to', now);
-  if (from > to) throw new BirdseyeError('BE_QUERY_INVALID', `from (${from}) is after to (${to})`);
-  return { from, to };
-}
 
 function stepOf(query: Query, from: number, to: number): number {
   if (query.step === undefined || query.step === '') return defaultStep(from, to);

@@ -1,4 +1,5 @@
-import type { IngestBatch } from '../../model/index.ts';
+import type { ClusterEvent, IngestBatch, LogRecord } from '../../model/index.ts';
+import type { LogQuery } from '../query/log-query.ts';
 
 /** A label matcher of a metric selector: `mode="idle"`, `host!="a"`, `device=~"sd.*"`, `fs!~"tmpfs"`. */
 export interface LabelMatcher {
@@ -48,6 +49,75 @@ export interface StorageStats {
   readonly events: number;
 }
 
+/** A stored record with the id the API hands out: stable, opaque, unique within a tenant. */
+export type StoredLog = LogRecord & { readonly id: string };
+export type StoredEvent = ClusterEvent & { readonly id: string };
+
+export type SortOrder = 'newest' | 'oldest';
+
+export interface LogSearch {
+  readonly query: LogQuery;
+  /** Inclusive range, UTC ms. */
+  readonly from: number;
+  readonly to: number;
+  readonly limit: number;
+  readonly order: SortOrder;
+  /** `next_cursor` of the previous page of the same search. */
+  readonly cursor?: string;
+}
+
+/** `next_cursor` is null on the last page. Records are ordered by time, then by arrival. */
+export interface Page<T> {
+  readonly records: T[];
+  readonly next_cursor: string | null;
+}
+
+export interface HistogramQuery {
+  readonly query: LogQuery;
+  readonly from: number;
+  readonly to: number;
+  /** Buckets start at multiples of this width. */
+  readonly interval_ms: number;
+}
+
+/** One (bucket, severity) pair with records; pairs without records are left out. */
+export interface HistogramCount {
+  readonly ts: number;
+  readonly severity: number | null;
+  readonly count: number;
+}
+
+export interface LogContext {
+  readonly record: StoredLog;
+  /** Oldest first, ending just before the record. */
+  readonly before: StoredLog[];
+  /** Oldest first, starting just after the record. */
+  readonly after: StoredLog[];
+}
+
+export interface EventSearch {
+  readonly query: LogQuery;
+  readonly from: number;
+  readonly to: number;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface ContainerInfo {
+  readonly host: string;
+  readonly name: string;
+  readonly id: string | null;
+  readonly image: string | null;
+  readonly first_seen: number;
+  readonly last_seen: number;
+  /** From the last lifecycle event: running, exited, paused, removed; null before any event. */
+  readonly state: string | null;
+  readonly last_action: string | null;
+}
+
+/** Called after a batch commits, with its new log records (never for a duplicate batch). */
+export type LogListener = (tenant: string, records: readonly StoredLog[]) => void;
+
 /**
  * What the server needs from a store. Every implementation passes `contract.test.ts`; tenants never
  * see each other's data; `writeBatch` is atomic and stores a batch id at most once per tenant.
@@ -61,6 +131,18 @@ export interface StorageBackend {
   labelValues(tenant: string, label: string, metric?: string): Promise<string[]>;
   hosts(tenant: string): Promise<HostInfo[]>;
   stats(tenant: string): Promise<StorageStats>;
+  /** Throws BE_QUERY_INVALID for a cursor this backend did not make. */
+  searchLogs(tenant: string, search: LogSearch): Promise<Page<StoredLog>>;
+  logHistogram(tenant: string, query: HistogramQuery): Promise<HistogramCount[]>;
+  /** Lines of the same host, source and container around a record; undefined for an unknown id. */
+  logContext(tenant: string, id: string, before: number, after: number): Promise<LogContext | undefined>;
+  /** Newest first. */
+  searchEvents(tenant: string, search: EventSearch): Promise<Page<StoredEvent>>;
+  containers(tenant: string): Promise<ContainerInfo[]>;
+  /** Retention: drops every whole UTC day of logs and events that ends at or before `cutoffTs`. */
+  dropBefore(cutoffTs: number): Promise<{ days_dropped: number }>;
+  /** Returns the function that unsubscribes. */
+  onLogs(listener: LogListener): () => void;
   /** Safe to call more than once. */
   close(): Promise<void>;
 }

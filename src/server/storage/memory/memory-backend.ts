@@ -1,6 +1,24 @@
-import type { ClusterEvent, IngestBatch, LogRecord } from '../../../model/index.ts';
-import type { HostInfo, MetricRangeQuery, SeriesBuckets, StorageBackend, StorageStats } from '../backend.ts';
+import type { IngestBatch } from '../../../model/index.ts';
+import type {
+  ContainerInfo,
+  EventSearch,
+  HistogramCount,
+  HistogramQuery,
+  HostInfo,
+  LogContext,
+  LogListener,
+  LogSearch,
+  MetricRangeQuery,
+  Page,
+  SeriesBuckets,
+  StorageBackend,
+  StorageStats,
+  StoredEvent,
+  StoredLog,
+} from '../backend.ts';
+import { LogFeed, settle } from '../log-common.ts';
 import { labelsKey, matchesAll, toBuckets } from '../series.ts';
+import { MemoryLogs } from './memory-logs.ts';
 
 interface Series {
   name: string;
@@ -12,19 +30,19 @@ interface TenantData {
   batches: Set<string>;
   series: Map<string, Series>;
   hosts: Map<string, HostInfo>;
-  logs: LogRecord[];
-  events: ClusterEvent[];
 }
 
 /** An in-memory store for tests of the layers above storage. Passes the same contract as SQLite. */
 export class MemoryBackend implements StorageBackend {
   readonly kind = 'memory';
   private readonly tenants = new Map<string, TenantData>();
+  private readonly logs = new MemoryLogs();
+  private readonly feed = new LogFeed();
 
   private tenant(name: string): TenantData {
     let data = this.tenants.get(name);
     if (!data) {
-      data = { batches: new Set(), series: new Map(), hosts: new Map(), logs: [], events: [] };
+      data = { batches: new Set(), series: new Map(), hosts: new Map() };
       this.tenants.set(name, data);
     }
     return data;
@@ -43,8 +61,7 @@ export class MemoryBackend implements StorageBackend {
       }
       series.samples.set(sample.ts, sample.value);
     }
-    data.logs.push(...batch.logs);
-    data.events.push(...batch.events);
+    const stored = this.logs.write(tenant, batch);
     const previous = data.hosts.get(batch.host);
     data.hosts.set(batch.host, {
       host: batch.host,
@@ -53,6 +70,7 @@ export class MemoryBackend implements StorageBackend {
       agent_id: batch.agent_id,
       agent_version: batch.agent_version ?? null,
     });
+    this.feed.emit(tenant, stored);
     return Promise.resolve({ stored: true });
   }
 
@@ -97,9 +115,36 @@ export class MemoryBackend implements StorageBackend {
       batches: data.batches.size,
       metric_series: data.series.size,
       metric_samples: samples,
-      logs: data.logs.length,
-      events: data.events.length,
+      ...this.logs.counts(tenant),
     });
+  }
+
+  searchLogs(tenant: string, search: LogSearch): Promise<Page<StoredLog>> {
+    return settle(() => this.logs.searchLogs(tenant, search));
+  }
+
+  logHistogram(tenant: string, query: HistogramQuery): Promise<HistogramCount[]> {
+    return settle(() => this.logs.histogram(tenant, query));
+  }
+
+  logContext(tenant: string, id: string, before: number, after: number): Promise<LogContext | undefined> {
+    return settle(() => this.logs.context(tenant, id, before, after));
+  }
+
+  searchEvents(tenant: string, search: EventSearch): Promise<Page<StoredEvent>> {
+    return settle(() => this.logs.searchEvents(tenant, search));
+  }
+
+  containers(tenant: string): Promise<ContainerInfo[]> {
+    return Promise.resolve(this.logs.containers(tenant));
+  }
+
+  dropBefore(cutoffTs: number): Promise<{ days_dropped: number }> {
+    return Promise.resolve({ days_dropped: this.logs.dropBefore(cutoffTs) });
+  }
+
+  onLogs(listener: LogListener): () => void {
+    return this.feed.subscribe(listener);
   }
 
   close(): Promise<void> {

@@ -1,13 +1,17 @@
 /**
- * SQLite layout (one file, `<data-dir>/server/birdseye.sqlite`, WAL):
+ * SQLite layout (one file, `<data-dir>/server/birdseye.sqlite`, WAL, auto_vacuum=INCREMENTAL):
  * - `series` names each metric series once per tenant; `samples` holds (series, ts, value) keyed by
  *   series then time, so a range read of one series is one index scan.
  * - `batches` remembers every stored batch id: it is written in the same transaction as the data,
  *   which is what makes a resent batch a no-op.
- * - `logs` and `events` keep every record whole (JSON) with the columns search will index.
- * `user_version` records the schema version for later migrations.
+ * - `containers` is the inventory of containers seen in logs and events.
+ * - Logs and events live in one table set per UTC day (see `partitions.ts`): `logs_d<N>`,
+ *   `logs_fts_d<N>` and `events_d<N>`, N = days since 1970-01-01. Retention drops whole days.
+ *   Every table is in the one file, so a batch spanning days is still one atomic transaction
+ *   (attached databases are not atomic together in WAL mode).
+ * `user_version` records the schema version: 1 had flat `logs`/`events` tables (migrated on open).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS series (
@@ -38,25 +42,64 @@ CREATE TABLE IF NOT EXISTS hosts (
   agent_version TEXT,
   PRIMARY KEY (tenant, host)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS logs (
+CREATE TABLE IF NOT EXISTS containers (
+  tenant TEXT NOT NULL,
+  host TEXT NOT NULL,
+  name TEXT NOT NULL,
+  id TEXT,
+  image TEXT,
+  first_seen REAL NOT NULL,
+  last_seen REAL NOT NULL,
+  state TEXT,
+  last_action TEXT,
+  PRIMARY KEY (tenant, host, name)
+) WITHOUT ROWID;
+`;
+
+/**
+ * One day's tables. A log's rowid is its microsecond within the day times 65536 plus an arrival
+ * counter, so rowid order is time order: search walks the full-text index by rowid and stops at
+ * the page size instead of sorting every match, and a time range is a rowid range.
+ * The FTS table is contentless (the text lives once, in logs_d<N>) and indexes the message and
+ * the fields a query can name, as a prefilter for the exact comparisons done on the row.
+ */
+export function partitionSchema(day: number): string {
+  return `
+CREATE TABLE IF NOT EXISTS logs_d${day} (
   id INTEGER PRIMARY KEY,
   tenant TEXT NOT NULL,
   ts REAL NOT NULL,
   host TEXT NOT NULL,
   source TEXT NOT NULL,
+  service TEXT,
   severity INTEGER,
+  container_name TEXT,
+  container_image TEXT,
+  container_id TEXT,
+  format TEXT,
   message TEXT NOT NULL,
-  record TEXT NOT NULL
+  rest TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS logs_tenant_ts ON logs (tenant, ts);
-CREATE TABLE IF NOT EXISTS events (
+CREATE INDEX IF NOT EXISTS logs_d${day}_tenant ON logs_d${day} (tenant);
+CREATE INDEX IF NOT EXISTS logs_d${day}_origin ON logs_d${day} (tenant, host, source);
+CREATE VIRTUAL TABLE IF NOT EXISTS logs_fts_d${day} USING fts5(
+  message, host, source, service, container, format, fields,
+  content='', columnsize=0, tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS events_d${day} (
   id INTEGER PRIMARY KEY,
   tenant TEXT NOT NULL,
   ts REAL NOT NULL,
-  host TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  action TEXT NOT NULL,
   record TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_tenant_ts ON events (tenant, ts);
+CREATE INDEX IF NOT EXISTS events_d${day}_tenant ON events_d${day} (tenant);
 `;
+}
+
+export function dropPartitionSql(day: number): string {
+  return `DROP TABLE IF EXISTS logs_fts_d${day}; DROP TABLE IF EXISTS logs_d${day}; DROP TABLE IF EXISTS events_d${day};`;
+}
+
+/** The arrival counter's width: ids stay below 2^53 (86_400_000_000 µs × 65536 ≈ 5.7e15). */
+export const ID_SLOT = 65_536;
+export const DAY_US = 86_400_000_000;

@@ -1,18 +1,34 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { BirdseyeError } from '../../../core/errors.ts';
 import type { IngestBatch } from '../../../model/index.ts';
 import type {
+  Bucket,
+  ContainerInfo,
+  EventSearch,
+  HistogramCount,
+  HistogramQuery,
   HostInfo,
+  LogContext,
+  LogListener,
+  LogSearch,
   MetricRangeQuery,
+  Page,
   SeriesBuckets,
   StorageBackend,
   StorageStats,
-  Bucket,
+  StoredEvent,
+  StoredLog,
 } from '../backend.ts';
+import { LogFeed, settle } from '../log-common.ts';
 import { labelsKey, matchesAll } from '../series.ts';
-import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
+import { EventReader } from './event-reader.ts';
+import { LogReader } from './log-reader.ts';
+import { LogWriter } from './log-writer.ts';
+import { migrateFromV1 } from './migrate.ts';
+import { Partitions } from './partitions.ts';
+import { openDatabase } from './open-database.ts';
+import { SCHEMA_VERSION } from './schema.ts';
+import { StatementCache } from './statement-cache.ts';
 
 interface SeriesRow {
   id: number;
@@ -31,28 +47,26 @@ export class SqliteBackend implements StorageBackend {
   private readonly seriesIds = new Map<string, number>();
   private closed = false;
   private readonly stmt;
-  private readonly write: (tenant: string, batch: IngestBatch, receivedTs: number) => boolean;
+  private readonly write: (tenant: string, batch: IngestBatch, receivedTs: number) => StoredLog[] | null;
+  private readonly partitions: Partitions;
+  private readonly statements: StatementCache;
+  private readonly logs: LogReader;
+  private readonly events: EventReader;
+  private readonly writer: LogWriter;
+  private readonly feed = new LogFeed();
 
   constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'birdseye.sqlite');
-    try {
-      this.db = new Database(file);
-    } catch (cause) {
-      throw new BirdseyeError('BE_STORAGE', `cannot open ${file}: ${(cause as Error).message}`, { cause });
-    }
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode survives a process kill; only an OS crash may lose the last transactions.
-    this.db.pragma('synchronous = NORMAL');
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new BirdseyeError(
-        'BE_STORAGE',
-        `${file} was written by a newer Birdseye (schema ${version}); upgrade Birdseye or use another --data-dir`,
-      );
-    }
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    const { db, version } = openDatabase(dir);
+    this.db = db;
+    this.partitions = new Partitions(this.db);
+    this.statements = new StatementCache(this.db);
+    this.writer = new LogWriter(this.db, this.partitions);
+    this.logs = new LogReader(this.partitions, this.statements);
+    this.events = new EventReader(this.db, this.partitions, this.statements);
+    this.db.transaction(() => {
+      if (version === 1) migrateFromV1(this.db, this.writer);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
 
     this.stmt = {
       insertBatch: this.db.prepare(
@@ -63,12 +77,6 @@ export class SqliteBackend implements StorageBackend {
       ),
       insertSeries: this.db.prepare('INSERT INTO series (tenant, name, labels) VALUES (?, ?, ?)'),
       insertSample: this.db.prepare('INSERT OR REPLACE INTO samples (series_id, ts, value) VALUES (?, ?, ?)'),
-      insertLog: this.db.prepare(
-        'INSERT INTO logs (tenant, ts, host, source, severity, message, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      insertEvent: this.db.prepare(
-        'INSERT INTO events (tenant, ts, host, kind, action, record) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
       upsertHost: this.db.prepare(`
         INSERT INTO hosts (tenant, host, first_seen, last_seen, agent_id, agent_version) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (tenant, host) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),
@@ -97,8 +105,8 @@ export class SqliteBackend implements StorageBackend {
       ),
     };
 
-    this.write = this.db.transaction((tenant: string, batch: IngestBatch, receivedTs: number): boolean => {
-      if (this.stmt.insertBatch.run(tenant, batch.batch_id, receivedTs).changes === 0) return false;
+    this.write = this.db.transaction((tenant: string, batch: IngestBatch, receivedTs: number) => {
+      if (this.stmt.insertBatch.run(tenant, batch.batch_id, receivedTs).changes === 0) return null;
       for (const sample of batch.metrics) {
         this.stmt.insertSample.run(
           this.seriesId(tenant, sample.name, sample.labels),
@@ -106,27 +114,7 @@ export class SqliteBackend implements StorageBackend {
           sample.value,
         );
       }
-      for (const log of batch.logs) {
-        this.stmt.insertLog.run(
-          tenant,
-          log.ts,
-          log.host,
-          log.source,
-          log.severity ?? null,
-          log.message,
-          JSON.stringify(log),
-        );
-      }
-      for (const event of batch.events) {
-        this.stmt.insertEvent.run(
-          tenant,
-          event.ts,
-          event.host,
-          event.kind,
-          event.action,
-          JSON.stringify(event),
-        );
-      }
+      const stored = this.writer.write(tenant, batch, this.feed.active);
       this.stmt.upsertHost.run(
         tenant,
         batch.host,
@@ -135,7 +123,7 @@ export class SqliteBackend implements StorageBackend {
         batch.agent_id,
         batch.agent_version ?? null,
       );
-      return true;
+      return stored;
     });
   }
 
@@ -158,13 +146,18 @@ export class SqliteBackend implements StorageBackend {
 
   writeBatch(tenant: string, batch: IngestBatch, receivedTs: number): Promise<{ stored: boolean }> {
     this.open();
+    let stored: StoredLog[] | null;
     try {
-      return Promise.resolve({ stored: this.write(tenant, batch, receivedTs) });
+      stored = this.write(tenant, batch, receivedTs);
     } catch (cause) {
-      // A failed transaction rolled back whole, but ids cached inside it may not exist any more.
+      // A failed transaction rolled back whole, but ids and days cached inside it may not exist.
       this.seriesIds.clear();
+      this.partitions.reload();
+      this.statements.clear();
       throw cause;
     }
+    if (stored) this.feed.emit(tenant, stored);
+    return Promise.resolve({ stored: stored !== null });
   }
 
   queryMetrics(tenant: string, query: MetricRangeQuery): Promise<SeriesBuckets[]> {
@@ -212,9 +205,45 @@ export class SqliteBackend implements StorageBackend {
       batches: count('batches'),
       metric_series: count('series'),
       metric_samples: this.stmt.samples.get(tenant)?.n ?? 0,
-      logs: count('logs'),
-      events: count('events'),
+      logs: this.logs.counts(tenant),
+      events: this.events.counts(tenant),
     });
+  }
+
+  searchLogs(tenant: string, search: LogSearch): Promise<Page<StoredLog>> {
+    this.open();
+    return settle(() => this.logs.search(tenant, search));
+  }
+
+  logHistogram(tenant: string, query: HistogramQuery): Promise<HistogramCount[]> {
+    this.open();
+    return settle(() => this.logs.histogram(tenant, query));
+  }
+
+  logContext(tenant: string, id: string, before: number, after: number): Promise<LogContext | undefined> {
+    this.open();
+    return settle(() => this.logs.context(tenant, id, before, after));
+  }
+
+  searchEvents(tenant: string, search: EventSearch): Promise<Page<StoredEvent>> {
+    this.open();
+    return settle(() => this.events.search(tenant, search));
+  }
+
+  containers(tenant: string): Promise<ContainerInfo[]> {
+    this.open();
+    return settle(() => this.events.containers(tenant));
+  }
+
+  dropBefore(cutoffTs: number): Promise<{ days_dropped: number }> {
+    this.open();
+    // Statements on the dropped days' tables must not be reused.
+    this.statements.clear();
+    return settle(() => ({ days_dropped: this.partitions.dropBefore(cutoffTs) }));
+  }
+
+  onLogs(listener: LogListener): () => void {
+    return this.feed.subscribe(listener);
   }
 
   close(): Promise<void> {

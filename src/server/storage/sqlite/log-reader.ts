@@ -1,0 +1,156 @@
+import { BirdseyeError } from '../../../core/errors.ts';
+import type { LogRecord } from '../../../model/index.ts';
+import type { HistogramCount, HistogramQuery, LogContext, LogSearch, Page, StoredLog } from '../backend.ts';
+import { dayOf, decodeCursor, encodeCursor } from '../log-common.ts';
+import { compileLogQuery, FTS_TABLE, type CompiledQuery } from './log-sql.ts';
+import { parseRecordId, recordId } from './log-writer.ts';
+import { idRange, type Partitions } from './partitions.ts';
+import type { StatementCache } from './statement-cache.ts';
+
+interface LogRow {
+  id: number;
+  message: string;
+  rest: string;
+}
+
+interface Scope {
+  tenant: string;
+  from: number;
+  to: number;
+  lo: number;
+  hi: number;
+}
+
+function toStored(day: number, row: LogRow): StoredLog {
+  return {
+    ...(JSON.parse(row.rest) as Omit<LogRecord, 'message'>),
+    message: row.message,
+    id: recordId(day, row.id),
+  };
+}
+
+/**
+ * Search, histogram and context over the day partitions. Search visits days in the requested
+ * order and asks each for at most the rows still missing, so a page costs one indexed walk per
+ * day touched, newest (or oldest) first, never a sort of every match.
+ */
+export class LogReader {
+  constructor(
+    private readonly partitions: Partitions,
+    private readonly statements: StatementCache,
+  ) {}
+
+  /** FROM and WHERE for one day; the FTS path drives the join so rowid order comes from the index. */
+  private source(day: number, q: CompiledQuery, s: Scope): { sql: string; params: unknown[]; order: string } {
+    const fts = `logs_fts_d${day}`;
+    const residual = q.exact ? '' : ` AND ${q.sql.replaceAll(FTS_TABLE, fts)}`;
+    const residualParams = q.exact ? [] : q.params;
+    if (q.fts !== null) {
+      return {
+        sql: `FROM ${fts} CROSS JOIN logs_d${day} AS l ON l.id = ${fts}.rowid
+          WHERE ${fts} MATCH ? AND ${fts}.rowid BETWEEN ? AND ? AND l.tenant = ? AND l.ts BETWEEN ? AND ?${residual}`,
+        params: [q.fts, s.lo, s.hi, s.tenant, s.from, s.to, ...residualParams],
+        order: `${fts}.rowid`,
+      };
+    }
+    return {
+      sql: `FROM logs_d${day} AS l WHERE l.tenant = ? AND l.id BETWEEN ? AND ? AND l.ts BETWEEN ? AND ?${residual}`,
+      params: [s.tenant, s.lo, s.hi, s.from, s.to, ...residualParams],
+      order: 'l.id',
+    };
+  }
+
+  private days(from: number, to: number): number[] {
+    return this.partitions.list().filter((d) => d >= dayOf(from) && d <= dayOf(to));
+  }
+
+  search(tenant: string, search: LogSearch): Page<StoredLog> {
+    const q = compileLogQuery(search.query);
+    const newest = search.order === 'newest';
+    const cursor =
+      search.cursor === undefined ? undefined : decodeCursor('sqlite', search.cursor, ['d', 'r']);
+    const days = this.days(search.from, search.to);
+    if (newest) days.reverse();
+    const found: Array<{ day: number; row: LogRow }> = [];
+    for (const day of days) {
+      if (cursor && (newest ? day > cursor.d! : day < cursor.d!)) continue;
+      let [lo, hi] = idRange(day, search.from, search.to);
+      if (cursor && day === cursor.d) {
+        if (newest) hi = Math.min(hi, cursor.r! - 1);
+        else lo = Math.max(lo, cursor.r! + 1);
+      }
+      if (lo > hi) continue;
+      const src = this.source(day, q, { tenant, from: search.from, to: search.to, lo, hi });
+      const sql = `SELECT l.id, l.message, l.rest ${src.sql} ORDER BY ${src.order} ${newest ? 'DESC' : 'ASC'} LIMIT ?`;
+      const rows = this.statements.get<LogRow>(sql).all(...src.params, search.limit + 1 - found.length);
+      for (const row of rows) found.push({ day, row });
+      if (found.length > search.limit) break;
+    }
+    const page = found.slice(0, search.limit);
+    const last = page.at(-1);
+    return {
+      records: page.map(({ day, row }) => toStored(day, row)),
+      next_cursor:
+        found.length > search.limit && last ? encodeCursor('sqlite', { d: last.day, r: last.row.id }) : null,
+    };
+  }
+
+  histogram(tenant: string, query: HistogramQuery): HistogramCount[] {
+    const q = compileLogQuery(query.query);
+    const counts = new Map<string, HistogramCount>();
+    for (const day of this.days(query.from, query.to)) {
+      const [lo, hi] = idRange(day, query.from, query.to);
+      const src = this.source(day, q, { tenant, from: query.from, to: query.to, lo, hi });
+      const sql = `SELECT CAST(l.ts / ? AS INTEGER) * ? AS ts, l.severity AS severity, count(*) AS count ${src.sql} GROUP BY 1, 2`;
+      const rows = this.statements
+        .get<HistogramCount>(sql)
+        .all(query.interval_ms, query.interval_ms, ...src.params);
+      // A bucket wider than a day gets counts from several days.
+      for (const row of rows) {
+        const key = `${row.ts}/${row.severity}`;
+        counts.set(key, { ...row, count: (counts.get(key)?.count ?? 0) + row.count });
+      }
+    }
+    return [...counts.values()].sort((a, b) => a.ts - b.ts || (a.severity ?? -1) - (b.severity ?? -1));
+  }
+
+  context(tenant: string, id: string, before: number, after: number): LogContext | undefined {
+    const ref = parseRecordId(id);
+    if (!ref) throw new BirdseyeError('BE_QUERY_INVALID', `id: "${id}" is not a record id`);
+    if (!this.partitions.has(ref.day)) return undefined;
+    const origin = this.statements
+      .get<LogRow & { host: string; source: string; container: string }>(
+        `SELECT id, message, rest, host, source, coalesce(container_name, container_id, '') AS container
+         FROM logs_d${ref.day} WHERE id = ? AND tenant = ?`,
+      )
+      .get(ref.rowid, tenant);
+    if (!origin) return undefined;
+    const around = (newer: boolean, limit: number): StoredLog[] => {
+      const out: StoredLog[] = [];
+      const days = this.partitions.list().filter((d) => (newer ? d >= ref.day : d <= ref.day));
+      if (!newer) days.reverse();
+      for (const day of days) {
+        if (out.length >= limit) break;
+        const bound = day !== ref.day ? '' : newer ? 'AND id > ?' : 'AND id < ?';
+        const sql = `SELECT id, message, rest FROM logs_d${day} WHERE tenant = ? AND host = ? AND source = ?
+          AND coalesce(container_name, container_id, '') = ? ${bound} ORDER BY id ${newer ? 'ASC' : 'DESC'} LIMIT ?`;
+        const params: unknown[] = [tenant, origin.host, origin.source, origin.container];
+        if (bound) params.push(ref.rowid);
+        const rows = this.statements.get<LogRow>(sql).all(...params, limit - out.length);
+        out.push(...rows.map((row) => toStored(day, row)));
+      }
+      return newer ? out : out.reverse();
+    };
+    return { record: toStored(ref.day, origin), before: around(false, before), after: around(true, after) };
+  }
+
+  counts(tenant: string): number {
+    let n = 0;
+    for (const day of this.partitions.list()) {
+      n += this.statements
+        .get<{ n: number }>(`SELECT count(*) AS n FROM logs_d${day} WHERE tenant = ?`)
+        .get(tenant)!.n;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { parseLogQuery } from '../../query/log-query.ts';
+import { EVENT_FIELDS } from '../../query/log-fields.ts';
+import { SqliteBackend } from './sqlite-backend.ts';
+
+const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+
+/** The flat log and event tables of schema 1, as the walking skeleton wrote them. */
+function writeV1(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const db = new Database(path.join(dir, 'birdseye.sqlite'));
+  db.exec(`
+    CREATE TABLE logs (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, ts REAL NOT NULL, host TEXT NOT NULL,
+      source TEXT NOT NULL, severity INTEGER, message TEXT NOT NULL, record TEXT NOT NULL);
+    CREATE TABLE events (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, ts REAL NOT NULL, host TEXT NOT NULL,
+      kind TEXT NOT NULL, action TEXT NOT NULL, record TEXT NOT NULL);
+    PRAGMA user_version = 1;`);
+  const log = { ts: T0, host: 'node-1', source: 'journald', message: 'kept across the upgrade', severity: 6 };
+  db.prepare(
+    'INSERT INTO logs (tenant, ts, host, source, severity, message, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run('default', T0, 'node-1', 'journald', 6, log.message, JSON.stringify(log));
+  const event = { ts: T0, host: 'node-1', kind: 'container', action: 'oom', actor: { name: 'web' } };
+  db.prepare('INSERT INTO events (tenant, ts, host, kind, action, record) VALUES (?, ?, ?, ?, ?, ?)').run(
+    'default',
+    T0,
+    'node-1',
+    'container',
+    'oom',
+    JSON.stringify(event),
+  );
+  db.close();
+}
+
+describe('sqlite schema migration', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'birdseye-migrate-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('moves schema 1 logs and events into day partitions, searchable, and bumps the version', async () => {
+    writeV1(dir);
+    const backend = new SqliteBackend(dir);
+    try {
+      const range = { from: T0 - 1, to: T0 + 1, limit: 10 };
+      const logs = await backend.searchLogs('default', {
+        ...range,
+        query: parseLogQuery('upgrade'),
+        order: 'newest',
+      });
+      assert.deepEqual(
+        logs.records.map((r) => r.message),
+        ['kept across the upgrade'],
+      );
+      const events = await backend.searchEvents('default', {
+        ...range,
+        query: parseLogQuery('action:oom', EVENT_FIELDS),
+      });
+      assert.equal(events.records.length, 1);
+    } finally {
+      await backend.close();
+    }
+    const db = new Database(path.join(dir, 'birdseye.sqlite'), { readonly: true });
+    assert.equal(db.pragma('user_version', { simple: true }), 2);
+    db.close();
+  });
+});

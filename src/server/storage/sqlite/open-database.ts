@@ -1,0 +1,38 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { BirdseyeError } from '../../../core/errors.ts';
+import { registerFunctions } from './functions.ts';
+import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
+
+/**
+ * Opens (or creates) the store's file with the settings every connection needs and the base
+ * tables in place. Returns the schema version the file had, for the caller's migration.
+ */
+export function openDatabase(dir: string): { db: Database.Database; version: number } {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'birdseye.sqlite');
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (cause) {
+    throw new BirdseyeError('BE_STORAGE', `cannot open ${file}: ${(cause as Error).message}`, { cause });
+  }
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a process kill; only an OS crash may lose the last transactions.
+  db.pragma('synchronous = NORMAL');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    throw new BirdseyeError(
+      'BE_STORAGE',
+      `${file} was written by a newer Birdseye (schema ${version}); upgrade Birdseye or use another --data-dir`,
+    );
+  }
+  // Lets retention hand the pages of dropped days back to the file system; takes effect only on
+  // a new file (an older file keeps its mode until a VACUUM).
+  if (version === 0) db.pragma('auto_vacuum = INCREMENTAL');
+  db.exec(SCHEMA);
+  registerFunctions(db);
+  return { db, version };
+}

@@ -1,0 +1,135 @@
+import type Database from 'better-sqlite3';
+import { BirdseyeError } from '../../../core/errors.ts';
+import { DAY_MS } from '../log-common.ts';
+import { DAY_US, dropPartitionSql, ID_SLOT, partitionSchema } from './schema.ts';
+
+interface DayStatements {
+  insertLog: Database.Statement;
+  insertFts: Database.Statement;
+  insertEvent: Database.Statement;
+  maxLogId: Database.Statement<[number, number], { m: number | null }>;
+  maxEventId: Database.Statement<[number, number], { m: number | null }>;
+}
+
+/** The microsecond of its day a timestamp falls in, clamped so a wild clock cannot overflow ids. */
+export function slotOf(ts: number, day: number): number {
+  const us = Math.round(ts * 1000) - day * DAY_US;
+  return Math.min(Math.max(us, 0), DAY_US - 1);
+}
+
+/** The smallest and largest rowid a day can hold for times within [from, to]. */
+export function idRange(day: number, from: number, to: number): [number, number] {
+  const start = day * DAY_MS;
+  const lo = from <= start ? 0 : slotOf(from, day) * ID_SLOT;
+  const hi = to >= start + DAY_MS ? DAY_US * ID_SLOT : slotOf(to, day) * ID_SLOT + ID_SLOT - 1;
+  return [lo, hi];
+}
+
+/**
+ * The set of day partitions: which exist, their insert statements, and rowid allocation. Rowids
+ * within one microsecond count up in arrival order; the next free counter per microsecond is
+ * cached so a batch of lines stamped the same millisecond costs one probe, not one per line.
+ */
+export class Partitions {
+  private readonly days = new Set<number>();
+  private readonly statements = new Map<number, DayStatements>();
+  private nextCounter = new Map<string, number>();
+
+  constructor(private readonly db: Database.Database) {
+    this.reload();
+  }
+
+  /** Re-reads the list from the schema, e.g. after a rolled-back transaction created a day. */
+  reload(): void {
+    this.days.clear();
+    this.statements.clear();
+    this.nextCounter = new Map();
+    const rows = this.db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'logs_d[0-9]*'",
+      )
+      .all();
+    for (const { name } of rows) this.days.add(Number(name.slice('logs_d'.length)));
+  }
+
+  /** Days that exist, oldest first. */
+  list(): number[] {
+    return [...this.days].sort((a, b) => a - b);
+  }
+
+  has(day: number): boolean {
+    return this.days.has(day);
+  }
+
+  private stmts(day: number): DayStatements {
+    let s = this.statements.get(day);
+    if (s) return s;
+    if (!this.days.has(day)) {
+      this.db.exec(partitionSchema(day));
+      this.days.add(day);
+    }
+    s = {
+      insertLog: this.db.prepare(
+        `INSERT INTO logs_d${day} (id, tenant, ts, host, source, service, severity, container_name,
+         container_image, container_id, format, message, rest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertFts: this.db.prepare(
+        `INSERT INTO logs_fts_d${day} (rowid, message, host, source, service, container, format, fields)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertEvent: this.db.prepare(`INSERT INTO events_d${day} (id, tenant, ts, record) VALUES (?, ?, ?, ?)`),
+      maxLogId: this.db.prepare(`SELECT max(id) AS m FROM logs_d${day} WHERE id BETWEEN ? AND ?`),
+      maxEventId: this.db.prepare(`SELECT max(id) AS m FROM events_d${day} WHERE id BETWEEN ? AND ?`),
+    };
+    this.statements.set(day, s);
+    return s;
+  }
+
+  /** Statements of the day, creating its tables inside the caller's transaction if needed. */
+  forWrite(day: number): DayStatements {
+    return this.stmts(day);
+  }
+
+  allocate(kind: 'log' | 'event', day: number, ts: number): number {
+    let slot = slotOf(ts, day);
+    for (;;) {
+      const key = `${kind}${day}:${slot}`;
+      let n = this.nextCounter.get(key);
+      if (n === undefined) {
+        const probe = kind === 'log' ? this.stmts(day).maxLogId : this.stmts(day).maxEventId;
+        const max = probe.get(slot * ID_SLOT, slot * ID_SLOT + ID_SLOT - 1)?.m ?? null;
+        n = max === null ? 0 : max - slot * ID_SLOT + 1;
+      }
+      if (n < ID_SLOT) {
+        if (this.nextCounter.size > 100_000) this.nextCounter = new Map();
+        this.nextCounter.set(key, n + 1);
+        return slot * ID_SLOT + n;
+      }
+      // 65536 records in one microsecond: borrow the next microsecond rather than fail the batch.
+      if (slot >= DAY_US - 1) throw new BirdseyeError('BE_STORAGE', `no free log id left in day ${day}`);
+      slot++;
+    }
+  }
+
+  /** Retention: drops every day that ends at or before `cutoffTs`, in one transaction. */
+  dropBefore(cutoffTs: number): number {
+    const days = this.list().filter((d) => (d + 1) * DAY_MS <= cutoffTs);
+    if (days.length === 0) return 0;
+    try {
+      this.db.transaction(() => days.forEach((d) => this.db.exec(dropPartitionSql(d))))();
+    } catch (cause) {
+      throw new BirdseyeError(
+        'BE_STORAGE',
+        `retention could not drop old days: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    } finally {
+      this.reload();
+    }
+    // Hands the freed pages back to the file system (auto_vacuum=INCREMENTAL files only).
+    this.db.pragma('incremental_vacuum');
+    return days.length;
+  }
+}
