@@ -5,7 +5,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /** What the tests need: a file that proves the part is there, and the Debian package that provides it. */
-const PARTS = [{ what: 'Chromium (browser tests)', file: '/usr/bin/chromium', pkg: 'chromium' }];
+const PARTS = [
+  { what: 'Chromium (browser tests)', file: '/usr/bin/chromium', pkg: 'chromium' },
+  { what: 'journalctl (journald tests)', file: '/usr/bin/journalctl', pkg: 'systemd' },
+  {
+    what: 'systemd-journal-remote (journald tests write journal files with it)',
+    file: '/lib/systemd/systemd-journal-remote',
+    pkg: 'systemd-journal-remote',
+  },
+];
 
 const missing = PARTS.filter((part) => !existsSync(part.file));
 if (missing.length === 0) process.exit(0);

@@ -9,6 +9,7 @@ import { detectEnvironment, type Finding } from './detect.ts';
 import { Pipeline } from './pipeline.ts';
 import { BatchSequence } from './sequence.ts';
 import { SINKS } from './sinks/registry.ts';
+import type { Sink } from './sinks/sink.ts';
 import type { Source } from './sources/source.ts';
 import { SOURCES } from './sources/registry.ts';
 
@@ -23,7 +24,6 @@ export interface AgentOptions {
 export interface RunningAgent {
   readonly findings: Finding[];
   readonly sources: readonly Source[];
-  readonly pipeline: Pipeline;
   /** Where /healthz and /metrics are served, if the agent serves them itself. */
   readonly url?: string;
   /** Stops sources, ships what is queued (bounded wait), closes the sink. Safe to call twice. */
@@ -69,31 +69,63 @@ export async function startAgent(
   }
   const telemetry = options.telemetry ?? new Telemetry();
   const log = logger.child({ component: 'agent' });
-  const sink = SINKS.birdseye!(config, { serverUrl, token });
-  const pipeline = new Pipeline({
-    sink,
-    sequence: new BatchSequence(path.join(path.resolve(config.data_dir), 'agent')),
-    hostName: config.host_name,
-    version: VERSION,
-    telemetry,
-    log,
-    maxQueueEvents: config.agent.max_queue_events,
-    batchMaxEvents: config.agent.batch_max_events,
-    batchMaxWaitMs: config.agent.batch_max_wait_ms,
-    retryInitialBackoffMs: config.agent.retry_initial_backoff_ms,
-    retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
-  });
+  const stateDir = path.join(path.resolve(config.data_dir), 'agent');
+  const sequence = new BatchSequence(stateDir);
 
-  const context = {
-    hostName: config.host_name,
-    log,
-    stateDir: path.join(path.resolve(config.data_dir), 'agent'),
+  // One pipeline per token: a gateway listener with its own token ships to that token's tenant.
+  const pipelines = new Map<string, { id: string; pipeline: Pipeline; sink: Sink }>();
+  const pipelineFor = (sourceToken: string | undefined): Pipeline => {
+    const key = sourceToken ?? token;
+    let entry = pipelines.get(key);
+    if (!entry) {
+      const id = sourceToken === undefined ? 'default' : `token-${pipelines.size}`;
+      const sink = SINKS.birdseye!(config, { serverUrl, token: key });
+      const pipeline = new Pipeline({
+        id,
+        sink,
+        sequence,
+        hostName: config.host_name,
+        version: VERSION,
+        telemetry,
+        log,
+        maxQueueEvents: config.agent.max_queue_events,
+        batchMaxEvents: config.agent.batch_max_events,
+        batchMaxWaitMs: config.agent.batch_max_wait_ms,
+        retryInitialBackoffMs: config.agent.retry_initial_backoff_ms,
+        retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
+      });
+      pipeline.start();
+      pipelines.set(key, (entry = { id, pipeline, sink }));
+    }
+    return entry.pipeline;
   };
+  pipelineFor(undefined);
+  telemetry.gauge('agent_queue_events', 'Events waiting in the agent to be shipped.', () =>
+    [...pipelines.values()].map(({ id, pipeline }) => ({
+      labels: { pipeline: id },
+      value: pipeline.backlog,
+    })),
+  );
+
+  const context = { hostName: config.host_name, log, stateDir, telemetry };
   const sources = Object.values(SOURCES)
-    .map((create) => create(config, context))
+    .flatMap((create) => create(config, context) ?? [])
     .filter((s): s is Source => s !== undefined);
-  pipeline.start();
-  for (const source of sources) source.start((records, onDurable) => pipeline.accept(records, onDurable));
+  const stopAll = async () => {
+    await Promise.all(sources.map((s) => s.stop()));
+    await Promise.all([...pipelines.values()].map(({ pipeline }) => pipeline.stop(SHUTDOWN_DEADLINE_MS)));
+    await Promise.all([...pipelines.values()].map(({ sink }) => sink.close()));
+  };
+  try {
+    for (const source of sources) {
+      const pipeline = pipelineFor(source.token);
+      source.start((records, onDurable) => pipeline.accept(records, onDurable), pipeline);
+    }
+    await Promise.all(sources.map((s) => s.ready?.() ?? Promise.resolve()));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 
   let http: Server | undefined;
   if (!options.telemetry && config.agent.port !== 0) {
@@ -113,13 +145,10 @@ export async function startAgent(
   return {
     findings: detectEnvironment(config.agent.host_metrics.proc_root),
     sources,
-    pipeline,
     ...(url ? { url } : {}),
     close() {
       closing ??= (async () => {
-        await Promise.all(sources.map((s) => s.stop()));
-        await pipeline.stop(SHUTDOWN_DEADLINE_MS);
-        await sink.close();
+        await stopAll();
         if (http) await new Promise((resolve) => http.close(resolve));
         log.info('agent stopped');
       })();

@@ -30,9 +30,7 @@ export function detectEnvironment(procRoot: string): Finding[] {
     {
       what: 'journald',
       found: journal !== undefined,
-      detail: journal
-        ? `journal at ${journal} (journal forwarding is not in this version yet)`
-        : `no journal in ${JOURNAL_DIRS.join(' or ')}`,
+      detail: journal ? `journal at ${journal}` : `no journal in ${JOURNAL_DIRS.join(' or ')}`,
     },
   ];
 }

@@ -106,12 +106,11 @@ describe('agent pipeline', () => {
     assert.equal(
       telemetry.get('component_discarded_events_total', {
         component_kind: 'pipeline',
-        component_id: 'queue',
+        component_id: 'default',
         reason: 'queue_full',
       }),
       50,
     );
-    assert.match(telemetry.render(), /agent_queue_events 150/);
     await p.stop(50);
   });
 
@@ -133,7 +132,7 @@ describe('agent pipeline', () => {
     assert.equal(
       telemetry.get('component_discarded_events_total', {
         component_kind: 'pipeline',
-        component_id: 'queue',
+        component_id: 'default',
         reason: 'shutdown',
       }),
       9,
@@ -184,5 +183,25 @@ describe('agent pipeline acknowledgements', () => {
     await p.stop(500);
     assert.equal(sink.delivered[0]?.metrics.length, 150);
     assert.equal(called, false);
+  });
+});
+
+describe('agent pipeline flow control', () => {
+  it('says when there is room, and wakes waiters when acks free space', async () => {
+    let up = false;
+    const sink = new MemorySink(() => (up ? { outcome: 'ok' } : { outcome: 'retryable', reason: 'down' }));
+    const { p } = pipeline(sink, { maxQueueEvents: 100, batchMaxEvents: 50 });
+    assert.equal(p.room(100), undefined);
+    p.accept({ metrics: samples(100) });
+    const waiting = p.room(10);
+    assert.ok(waiting instanceof Promise);
+    let woke = false;
+    void waiting.then(() => (woke = true));
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(woke, false);
+    up = true;
+    await until(() => woke);
+    await until(() => p.room(10) === undefined);
+    await p.stop(100);
   });
 });

@@ -13,6 +13,8 @@ import type { Sink } from './sinks/sink.ts';
 import type { Emitted } from './sources/source.ts';
 
 export interface PipelineOptions {
+  /** Names this pipeline in counters: `default`, or the token's listener. */
+  id?: string;
   sink: Sink;
   sequence: BatchSequence;
   hostName: string;
@@ -60,13 +62,22 @@ export class Pipeline {
   private stopping = false;
   private readonly counters: ComponentCounters;
   private readonly sinkCounters: ComponentCounters;
+  private roomWaiters: Array<() => void> = [];
 
   constructor(private readonly options: PipelineOptions) {
-    this.counters = componentCounters(options.telemetry, 'pipeline', 'queue');
+    this.counters = componentCounters(options.telemetry, 'pipeline', options.id ?? 'default');
     this.sinkCounters = componentCounters(options.telemetry, 'sink', options.sink.id);
-    options.telemetry.gauge('agent_queue_events', 'Events waiting in the agent to be shipped.', () => [
-      { labels: {}, value: this.backlog },
-    ]);
+  }
+
+  /** See `Flow`: undefined when `n` more records fit now, else a promise that settles on the next ack. */
+  room(n: number): Promise<void> | undefined {
+    // A chunk bigger than the whole queue goes in once the queue is empty (its excess is counted).
+    if (this.backlog + n <= this.options.maxQueueEvents || this.backlog === 0) return undefined;
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  get capacity(): number {
+    return this.options.maxQueueEvents;
   }
 
   get backlog(): number {
@@ -209,6 +220,9 @@ export class Pipeline {
       this.readyCount -= size;
       // A rejected batch will never be accepted, so its sources move on past it too (counted below).
       for (const callback of done) callback();
+      const waiters = this.roomWaiters;
+      this.roomWaiters = [];
+      for (const resolve of waiters) resolve();
       if (result.outcome === 'ok') this.sinkCounters.sent(size);
       else {
         this.sinkCounters.error('send', 'rejected');
@@ -234,6 +248,8 @@ export class Pipeline {
     );
     this.start();
     const outcome = await Promise.race([this.loop, timeout]);
+    // Sources waiting for room will not get any: let them go (what they emit now is counted).
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
     const left = this.backlog;
     if (outcome === 'timeout' || left > 0) {
       this.counters.discarded('shutdown', left);

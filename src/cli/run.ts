@@ -3,7 +3,7 @@ import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { ensureLocalAgentToken } from '../server/auth/admin-token.ts';
 import { startServer } from '../server/server.ts';
-import { banner, browsableUrl, dataDirOf, findingLines } from './commands.ts';
+import { banner, browsableUrl, dataDirOf, findingLines, sourceLines } from './commands.ts';
 import { exitOnSignals } from './lifecycle.ts';
 
 function tokenHint(
@@ -42,6 +42,7 @@ export async function runAgent(config: Readonly<Config>, logger: Logger): Promis
     `  Agent      host "${config.host_name}" shipping to ${config.agent.server_url ?? '?'}`,
     `  State      ${dataDirOf(config)}/agent`,
     ...(agent.url ? [`  Metrics    ${agent.url}/metrics`] : []),
+    ...sourceLines(agent.sources),
     ...findingLines(agent.findings),
     'Stop with Ctrl-C.',
   ]);
@@ -65,6 +66,7 @@ export async function runUp(config: Readonly<Config>, logger: Logger): Promise<v
     ...tokenHint(server.admin, url, dataDirOf(config)),
     `  Data       ${dataDirOf(config)} (${server.storage.kind})`,
     `  Agent      host "${config.host_name}", every ${config.agent.host_metrics.interval_ms / 1000} s`,
+    ...sourceLines(agent.sources),
     ...findingLines(agent.findings),
     ...(server.webBuilt ? [] : ['  UI build   missing: run `npm run build:web`']),
     'Stop with Ctrl-C.',

@@ -113,6 +113,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: ['agent'],
   },
   {
+    flag: 'gateway-port',
+    env: 'BIRDSEYE_GATEWAY_PORT',
+    path: ['agent', 'gateway', 'port'],
+    type: 'int',
+    argName: 'n',
+    help: 'TCP port of the log gateway: send it any log lines (default 9000; 0 = off)',
+    commands: AGENT,
+  },
+  {
     flag: 'interval-ms',
     env: 'BIRDSEYE_INTERVAL_MS',
     path: ['agent', 'host_metrics', 'interval_ms'],

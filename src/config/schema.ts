@@ -1,19 +1,13 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { hostMetricsSchema } from '../agent/sources/host-metrics/config.ts';
+import { journaldSchema } from '../agent/sources/journald/config.ts';
+import { gatewaySchema } from '../agent/sources/gateway/config.ts';
 
 /**
  * The one configuration schema. Defaults live here; every key that is a quantity carries its unit.
  * Objects are strict so a misspelt key is an error, not silently ignored.
  */
-const hostMetricsSchema = z
-  .object({
-    enabled: z.boolean().default(true),
-    interval_ms: z.number().int().min(100).max(3_600_000).default(10_000),
-    /** Where /proc is; `/host/proc` when the agent runs in a container with the host's /proc mounted. */
-    proc_root: z.string().min(1).default('/proc'),
-  })
-  .strict();
-
 const agentSchema = z
   .object({
     /** Server base URL, e.g. https://birdseye.example:8080. `birdseye up` fills in its own server. */
@@ -30,6 +24,8 @@ const agentSchema = z
     port: z.number().int().min(0).max(65_535).default(9001),
     listen_address: z.string().min(1).default('127.0.0.1'),
     host_metrics: hostMetricsSchema.prefault({}),
+    journald: journaldSchema.prefault({}),
+    gateway: gatewaySchema.prefault({}),
   })
   .strict();
 

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   BE_NOT_FOUND: 404,
   BE_STORAGE: 500,
   BE_INTERNAL: 500,
+  BE_LISTEN: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

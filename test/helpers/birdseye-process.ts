@@ -43,6 +43,8 @@ export async function startBirdseye(
   // The test's own args come last, so they win over these defaults.
   const args = [BIN, command, '--data-dir', dataDir, '--log-format', 'json'];
   if (command !== 'agent') args.push('--port', '0', '--listen-address', '127.0.0.1');
+  // The gateway's default port 9000 would collide between tests; a test that wants it sets a port.
+  if (command !== 'server') args.push('--gateway-port', '0');
   args.push(...(options.args ?? []));
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,

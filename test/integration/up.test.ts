@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { eventually, getJson, startBirdseye, type BirdseyeProcess } from '../helpers/birdseye-process.ts';
+import { freePort, sendTcp } from '../helpers/net.ts';
 
 interface Series {
   labels: Record<string, string>;
@@ -79,7 +80,7 @@ describe('birdseye up (all in one)', () => {
       metrics,
       /component_sent_events_total\{component_kind="sink",component_id="birdseye:[^"]+"\} [1-9]/,
     );
-    assert.match(metrics, /agent_queue_events \d+/);
+    assert.match(metrics, /agent_queue_events\{pipeline="default"\} \d+/);
   });
 
   it('refuses to read without a token', async () => {
@@ -154,5 +155,50 @@ describe('birdseye server and birdseye agent apart', () => {
       startBirdseye('server', { args: ['--port', 'x'] }),
       /--port: "x" is not a whole number/,
     );
+  });
+});
+
+describe('birdseye up: the log gateway', () => {
+  let up: BirdseyeProcess | undefined;
+  after(async () => up?.cleanup());
+
+  it('`journalctl -o json | nc localhost PORT` lines become searchable records', async () => {
+    const port = await freePort();
+    up = await startBirdseye('up', { args: ['--gateway-port', String(port)] });
+    assert.match(
+      up.stdout(),
+      new RegExp(
+        `Gateway {4}tcp://0\\.0\\.0\\.0:${port}\\n {13}try: journalctl -o json -n 10 \\| nc localhost ${port}`,
+      ),
+    );
+    const marker = `gateway-check-${process.pid}`;
+    const entry = {
+      __CURSOR: 's=1;i=1',
+      __REALTIME_TIMESTAMP: '1764072000123456',
+      _HOSTNAME: 'journal-host',
+      SYSLOG_IDENTIFIER: 'billing',
+      PRIORITY: '3',
+      MESSAGE: `payment failed ${marker}`,
+    };
+    await sendTcp(port, `${JSON.stringify(entry)}\nplain ${marker} without newline`);
+    const proc = up;
+    const { body } = await eventually(
+      async () => {
+        const res = await getJson<{ records: Array<Record<string, unknown>> }>(
+          `${proc.url}/api/v1/logs/search?q=${marker}&from=0&to=now&order=oldest`,
+          proc.adminToken(),
+        );
+        return res.body.records.length === 2 ? res : undefined;
+      },
+      20_000,
+      'both lines to be searchable',
+    );
+    const [journal, plain] = body.records;
+    assert.equal(journal!.ts, 1_764_072_000_123.456);
+    assert.equal(journal!.host, 'journal-host');
+    assert.equal(journal!.service, 'billing');
+    assert.equal(journal!.severity, 3);
+    assert.equal(journal!.format, 'journal-json');
+    assert.equal(plain!.message, `plain ${marker} without newline`);
   });
 });

@@ -1,4 +1,5 @@
 import type { Logger } from '../../core/logger.ts';
+import type { Telemetry } from '../../core/telemetry.ts';
 import type { ClusterEvent, LogRecord, MetricSample } from '../../model/index.ts';
 
 export interface Emitted {
@@ -16,11 +17,28 @@ export interface Emitted {
  */
 export type Emit = (records: Emitted, onDurable?: () => void) => boolean;
 
+/**
+ * Flow control for sources that can wait (a socket can pause; a timer cannot): `room(n)` is
+ * undefined when n more records fit in the pipeline now, else a promise that settles when space
+ * may have been freed. Check again after it settles and emit without awaiting in between.
+ */
+export interface Flow {
+  room(n: number): Promise<void> | undefined;
+  /** The most records the pipeline ever holds; emit at most this many at once. */
+  readonly capacity: number;
+}
+
 /** A source produces records and hands them to the pipeline through `emit`. */
 export interface Source {
   readonly kind: string;
   readonly id: string;
-  start(emit: Emit): void;
+  /** Records of this source are shipped with this token (its tenant) instead of the agent's. */
+  readonly token?: string | undefined;
+  start(emit: Emit, flow: Flow): void;
+  /** Resolves once the source is serving (a listener bound); rejects with why it cannot. */
+  ready?(): Promise<void>;
+  /** A line for the start-up banner, e.g. where a listener listens. */
+  describe?(): string;
   /** Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -30,4 +48,6 @@ export interface SourceContext {
   readonly log: Logger;
   /** The agent's data directory, for a source's own state (cursors, positions). */
   readonly stateDir: string;
+  /** Where a source reports its counters; a source without one keeps them to itself. */
+  readonly telemetry?: Telemetry;
 }

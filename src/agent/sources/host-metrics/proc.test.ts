@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { cpuBusyPercent, parseLoadavg, parseMeminfo, parseProcStat } from './proc.ts';
+import {
+  cpuBusyPercent,
+  parseLoadavg,
+  parseLoadavgEntities,
+  parseMeminfo,
+  parseProcStat,
+  parseUptime,
+} from './proc.ts';
 
 // Captured from a 2-CPU Debian 12 VM (test/fixtures/proc/).
 const fixture = (name: string) =>
@@ -17,6 +24,7 @@ describe('/proc parsers', () => {
     assert.equal(stat.total.steal, first[7]! / 100);
     assert.ok(stat.bootTimeSeconds! > 1_600_000_000);
     assert.ok(stat.processesRunning! >= 1);
+    assert.equal(stat.forks, Number(/^processes (\d+)$/m.exec(fixture('stat'))![1]));
   });
 
   it('reads meminfo in bytes', () => {
@@ -31,6 +39,17 @@ describe('/proc parsers', () => {
     const load = parseLoadavg(fixture('loadavg'));
     assert.deepEqual(load, fixture('loadavg').split(' ').slice(0, 3).map(Number));
     assert.throws(() => parseLoadavg('garbage'), /unexpected \/proc\/loadavg/);
+  });
+
+  it('reads the runnable and total task counts from the fourth loadavg field', () => {
+    const [runnable, total] = fixture('loadavg').split(' ')[3]!.split('/').map(Number);
+    assert.deepEqual(parseLoadavgEntities(fixture('loadavg')), { runnable, total });
+    assert.equal(parseLoadavgEntities('0.1 0.2 0.3'), undefined);
+  });
+
+  it('reads uptime seconds', () => {
+    assert.equal(parseUptime(fixture('uptime')), Number(fixture('uptime').split(' ')[0]));
+    assert.throws(() => parseUptime(''), /unexpected \/proc\/uptime/);
   });
 
   it('computes busy percent from two readings', () => {

@@ -3,6 +3,13 @@
  * be tested on real captures in test/fixtures/proc/.
  */
 
+/** One value read from the node, before it gets its host label and timestamp. */
+export interface Reading {
+  name: string;
+  value: number;
+  labels?: Record<string, string>;
+}
+
 /** Jiffies per second; Linux exports /proc/stat in USER_HZ, which is 100 on every supported arch. */
 export const USER_HZ = 100;
 
@@ -17,6 +24,8 @@ export interface ProcStat {
   bootTimeSeconds?: number;
   processesRunning?: number;
   processesBlocked?: number;
+  /** Processes and threads created since boot (the `processes` line). */
+  forks?: number;
 }
 
 export function parseProcStat(text: string): ProcStat {
@@ -35,6 +44,7 @@ export function parseProcStat(text: string): ProcStat {
     else if (key === 'btime') result.bootTimeSeconds = Number(fields[1]);
     else if (key === 'procs_running') result.processesRunning = Number(fields[1]);
     else if (key === 'procs_blocked') result.processesBlocked = Number(fields[1]);
+    else if (key === 'processes') result.forks = Number(fields[1]);
   }
   if (!total) throw new Error('no "cpu" line in /proc/stat');
   return { ...result, total, cpus };
@@ -55,6 +65,24 @@ export function parseLoadavg(text: string): [number, number, number] {
   if (![one, five, fifteen].every((n) => Number.isFinite(n)))
     throw new Error(`unexpected /proc/loadavg: ${text}`);
   return [one!, five!, fifteen!];
+}
+
+/**
+ * The fourth field of /proc/loadavg, "4/98": runnable and total kernel scheduling entities
+ * (processes and their threads).
+ */
+export function parseLoadavgEntities(text: string): { runnable: number; total: number } | undefined {
+  const m = /^\S+\s+\S+\s+\S+\s+(\d+)\/(\d+)/.exec(text.trim());
+  return m ? { runnable: Number(m[1]), total: Number(m[2]) } : undefined;
+}
+
+/** /proc/uptime's first field: seconds since boot, from the monotonic clock (steps of NTP don't move it). */
+export function parseUptime(text: string): number {
+  const first = text.trim().split(/\s+/)[0] ?? '';
+  const seconds = Number(first);
+  if (!/^\d+(\.\d+)?$/.test(first) || !Number.isFinite(seconds))
+    throw new Error(`unexpected /proc/uptime: ${text}`);
+  return seconds;
 }
 
 /** Share of time the CPUs were busy between two readings, 0–100. */

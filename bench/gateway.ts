@@ -1,0 +1,75 @@
+/**
+ * Gateway throughput: lines over TCP into `birdseye agent` → parsed → shipped to `birdseye server`
+ * → committed to SQLite. Prints lines/s, lines lost, and the agent's peak RSS, per corpus.
+ */
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { freePort } from '../test/helpers/net.ts';
+import { startBirdseye, type BirdseyeProcess } from '../test/helpers/birdseye-process.ts';
+import { journalCorpus, mixedCorpus } from './corpus.ts';
+
+const LINES = Number(process.env.BENCH_GATEWAY_LINES ?? 200_000);
+
+async function ingested(server: BirdseyeProcess): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const m = /component_sent_events_total\{component_kind="ingest",component_id="native"\} (\d+)/.exec(text);
+  return Number(m?.[1] ?? 0);
+}
+
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) / 1024;
+}
+
+function send(port: number, lines: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      let i = 0;
+      const write = () => {
+        while (i < lines.length) {
+          const chunk = lines.slice(i, i + 1000).join('\n') + '\n';
+          i += 1000;
+          if (!socket.write(chunk)) return void socket.once('drain', write);
+        }
+        socket.end();
+      };
+      write();
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', reject);
+  });
+}
+
+async function run(name: string, lines: string[]): Promise<void> {
+  const server = await startBirdseye('server');
+  const gatewayPort = await freePort();
+  const agent = await startBirdseye('agent', {
+    args: ['--server', server.url, '--token', server.adminToken(), '--gateway-port', String(gatewayPort)],
+  });
+  try {
+    // Host metrics are on too (as in production); count only what arrives after this point.
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = await ingested(server);
+    const start = process.hrtime.bigint();
+    await send(gatewayPort, lines);
+    let got = 0;
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      got = (await ingested(server)) - before;
+      if (got >= lines.length) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const rss = peakRssMb(agent.child.pid!);
+    console.log(
+      `gateway ${name}: ${lines.length} lines in ${seconds.toFixed(2)} s = ${Math.round(lines.length / seconds)} lines/s ` +
+        `(TCP → agent → server → SQLite), lost ${Math.max(0, lines.length - got)}, agent peak RSS ${rss.toFixed(0)} MB`,
+    );
+  } finally {
+    await agent.cleanup();
+    await server.cleanup();
+  }
+}
+
+await run('journal-json', journalCorpus(LINES));
+await run('mixed', mixedCorpus(LINES));

@@ -1,0 +1,2 @@
+// `npm run bench`: every benchmark in turn. Each prints its own figures.
+await import('./gateway.ts');
