@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { Config } from '../config/index.ts';
@@ -72,54 +73,48 @@ export async function startAgent(
   const stateDir = path.join(path.resolve(config.data_dir), 'agent');
   const sequence = new BatchSequence(stateDir);
 
-  // One pipeline per token: a gateway listener with its own token ships to that token's tenant.
-  const pipelines = new Map<string, { id: string; pipeline: Pipeline; sink: Sink }>();
-  const pipelineFor = (sourceToken: string | undefined): Pipeline => {
-    const key = sourceToken ?? token;
-    let entry = pipelines.get(key);
-    if (!entry) {
-      const id = sourceToken === undefined ? 'default' : `token-${pipelines.size}`;
-      const sink = SINKS.birdseye!(config, { serverUrl, token: key });
-      const pipeline = new Pipeline({
-        id,
-        sink,
-        sequence,
-        hostName: config.host_name,
-        version: VERSION,
-        telemetry,
-        log,
-        maxQueueEvents: config.agent.max_queue_events,
-        batchMaxEvents: config.agent.batch_max_events,
-        batchMaxWaitMs: config.agent.batch_max_wait_ms,
-        retryInitialBackoffMs: config.agent.retry_initial_backoff_ms,
-        retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
-      });
-      pipeline.start();
-      pipelines.set(key, (entry = { id, pipeline, sink }));
-    }
-    return entry.pipeline;
-  };
-  pipelineFor(undefined);
-  telemetry.gauge('agent_queue_events', 'Events waiting in the agent to be shipped.', () =>
-    [...pipelines.values()].map(({ id, pipeline }) => ({
-      labels: { pipeline: id },
-      value: pipeline.backlog,
-    })),
-  );
-
   const context = { hostName: config.host_name, log, stateDir, telemetry };
   const sources = Object.values(SOURCES)
     .flatMap((create) => create(config, context) ?? [])
     .filter((s): s is Source => s !== undefined);
+
+  // One pipeline (and disk buffer) per token: a gateway listener with its own token ships into that
+  // token's tenant. Buffer directories are named after a hash of the token, so what a restart finds
+  // buffered always goes out with the token it was collected for.
+  const pipelines = new Map<string, { pipeline: Pipeline; sink: Sink }>();
   const stopAll = async () => {
     await Promise.all(sources.map((s) => s.stop()));
     await Promise.all([...pipelines.values()].map(({ pipeline }) => pipeline.stop(SHUTDOWN_DEADLINE_MS)));
     await Promise.all([...pipelines.values()].map(({ sink }) => sink.close()));
   };
   try {
+    for (const sourceToken of new Set([undefined, ...sources.map((s) => s.token)])) {
+      const key = sourceToken ?? token;
+      const sink = SINKS.birdseye!(config, { serverUrl, token: key });
+      const pipeline = await Pipeline.open({
+        id:
+          sourceToken === undefined
+            ? 'default'
+            : `token-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`,
+        sink,
+        sequence,
+        hostName: config.host_name,
+        version: VERSION,
+        telemetry,
+        log,
+        bufferDir: path.join(stateDir, 'buffer'),
+        buffer: config.agent.buffer,
+        maxQueueEvents: config.agent.max_queue_events,
+        batchMaxEvents: config.agent.batch_max_events,
+        batchMaxWaitMs: config.agent.batch_max_wait_ms,
+        retryInitialBackoffMs: config.agent.retry_initial_backoff_ms,
+        retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
+      });
+      pipelines.set(key, { pipeline, sink });
+    }
     for (const source of sources) {
-      const pipeline = pipelineFor(source.token);
-      source.start((records, onDurable) => pipeline.accept(records, onDurable), pipeline);
+      const { pipeline } = pipelines.get(source.token ?? token)!;
+      source.start(pipeline.emitFor(source.id), pipeline.flow(source.id));
     }
     await Promise.all(sources.map((s) => s.ready?.() ?? Promise.resolve()));
   } catch (error) {

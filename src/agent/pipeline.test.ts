@@ -3,51 +3,33 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { createLogger } from '../core/logger.ts';
 import { Telemetry } from '../core/telemetry.ts';
 import type { MetricSample } from '../model/index.ts';
-import { Pipeline, type PipelineOptions } from './pipeline.ts';
 import { BatchSequence } from './sequence.ts';
 import { MemorySink } from './sinks/memory/memory-sink.ts';
+import { openTestPipeline } from './testing.ts';
 
 function samples(n: number, from = 0): MetricSample[] {
   return Array.from({ length: n }, (_, i) => ({
     name: 'm',
     labels: { i: String(from + i) },
     value: i,
-    ts: 1000 + i,
+    ts: 1000 + from + i,
   }));
 }
 
-function pipeline(sink: MemorySink, overrides: Partial<PipelineOptions> = {}) {
-  const telemetry = new Telemetry();
-  const p = new Pipeline({
-    sink,
-    sequence: new BatchSequence(mkdtempSync(path.join(os.tmpdir(), 'birdseye-seq-'))),
-    hostName: 'node-1',
-    version: 'test',
-    telemetry,
-    log: createLogger('silent', 'json'),
-    maxQueueEvents: 1000,
-    batchMaxEvents: 100,
-    batchMaxWaitMs: 20,
-    retryInitialBackoffMs: 5,
-    retryMaxBackoffMs: 20,
-    ...overrides,
-  });
-  p.start();
-  return { p, telemetry };
-}
-
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(check(), 'condition not reached in time');
+const until = async (check: () => boolean, what = 'condition') => {
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(check(), `${what} not reached in time`);
 };
+
+const discarded = (telemetry: Telemetry, kind: string, id: string, reason: string) =>
+  telemetry.get('component_discarded_events_total', { component_kind: kind, component_id: id, reason });
 
 describe('agent pipeline', () => {
   it('cuts full batches at once and the rest after the wait, with consecutive ids', async () => {
     const sink = new MemorySink();
-    const { p } = pipeline(sink);
+    const p = await openTestPipeline(sink);
     p.accept({ metrics: samples(250) });
     await until(() => sink.delivered.length === 3);
     assert.deepEqual(
@@ -64,7 +46,8 @@ describe('agent pipeline', () => {
     const sink = new MemorySink((_b, attempt) =>
       attempt < 4 ? { outcome: 'retryable', reason: 'HTTP 503' } : { outcome: 'ok' },
     );
-    const { p, telemetry } = pipeline(sink);
+    const telemetry = new Telemetry();
+    const p = await openTestPipeline(sink, { telemetry });
     p.accept({ metrics: samples(3) });
     await until(() => sink.delivered.length === 1);
     assert.equal(sink.attempts.length, 4);
@@ -80,63 +63,152 @@ describe('agent pipeline', () => {
     const sink = new MemorySink((_b, attempt) =>
       attempt === 1 ? { outcome: 'failed', reason: 'HTTP 400' } : { outcome: 'ok' },
     );
-    const { p, telemetry } = pipeline(sink);
+    const telemetry = new Telemetry();
+    const p = await openTestPipeline(sink, { telemetry });
     p.accept({ metrics: samples(2) });
     await until(() => sink.attempts.length === 1);
     p.accept({ metrics: samples(5) });
     await until(() => sink.delivered.length === 1);
     assert.equal(sink.delivered[0]?.metrics.length, 5);
-    assert.equal(
-      telemetry.get('component_discarded_events_total', {
-        component_kind: 'sink',
-        component_id: 'memory',
-        reason: 'rejected',
-      }),
-      2,
-    );
+    assert.equal(discarded(telemetry, 'sink', 'memory', 'rejected'), 2);
     await p.stop(100);
   });
 
-  it('bounds the queue: past the limit new events are dropped and counted', async () => {
-    const sink = new MemorySink(() => ({ outcome: 'retryable', reason: 'down' }));
-    const { p, telemetry } = pipeline(sink, { maxQueueEvents: 150 });
+  it('bounds what waits in memory: past the limit new records are dropped and counted', async () => {
+    const sink = new MemorySink();
+    const telemetry = new Telemetry();
+    // Nothing is cut before the wait is over, so everything stays in memory.
+    const p = await openTestPipeline(sink, {
+      telemetry,
+      maxQueueEvents: 150,
+      batchMaxEvents: 1000,
+      batchMaxWaitMs: 60_000,
+    });
     assert.equal(p.accept({ metrics: samples(100) }), true);
     assert.equal(p.accept({ metrics: samples(100) }), false);
     assert.equal(p.backlog, 150);
-    assert.equal(
-      telemetry.get('component_discarded_events_total', {
-        component_kind: 'pipeline',
-        component_id: 'default',
-        reason: 'queue_full',
-      }),
-      50,
-    );
-    await p.stop(50);
+    assert.equal(discarded(telemetry, 'pipeline', 'default', 'queue_full'), 50);
+    assert.match(telemetry.render(), /agent_queue_events\{pipeline="default"\} 150/);
+    await p.stop(1000);
+    assert.equal(sink.delivered[0]?.metrics.length, 150);
   });
 
-  it('ships what is queued on stop, and a second stop is harmless', async () => {
+  it('tells waiting sources when there is room again', async () => {
     const sink = new MemorySink();
-    const { p } = pipeline(sink, { batchMaxWaitMs: 60_000 });
+    const p = await openTestPipeline(sink, { maxQueueEvents: 100, batchMaxEvents: 1000, batchMaxWaitMs: 50 });
+    assert.equal(p.room(100), undefined);
+    p.accept({ metrics: samples(100) });
+    const waiting = p.room(10);
+    assert.ok(waiting instanceof Promise);
+    await waiting;
+    assert.equal(p.room(10), undefined);
+    await p.stop(1000);
+  });
+
+  it('ships what is staged on stop, and a second stop is harmless', async () => {
+    const sink = new MemorySink();
+    const p = await openTestPipeline(sink, { batchMaxWaitMs: 60_000 });
     p.accept({ metrics: samples(7) });
     await p.stop(1000);
     await p.stop(1000);
     assert.equal(sink.delivered.length, 1);
     assert.equal(p.backlog, 0);
   });
+});
 
-  it('counts what it could not ship before the stop deadline', async () => {
+describe('agent pipeline durability', () => {
+  it('acknowledges sources once their records are on disk, even while the server is down', async () => {
     const sink = new MemorySink(() => ({ outcome: 'retryable', reason: 'down' }));
-    const { p, telemetry } = pipeline(sink, { batchMaxWaitMs: 60_000 });
-    p.accept({ metrics: samples(9) });
+    const p = await openTestPipeline(sink, { batchMaxEvents: 4 });
+    const durable: string[] = [];
+    p.accept({ metrics: samples(6) }, () => durable.push('first'));
+    p.accept({ metrics: samples(1) }, () => durable.push('second'));
+    await until(() => durable.length === 2, 'both acknowledgements');
+    assert.deepEqual(durable, ['first', 'second']);
+    assert.equal(sink.delivered.length, 0);
     await p.stop(50);
+  });
+
+  it('never acknowledges an emit that lost records to a full queue', async () => {
+    const sink = new MemorySink();
+    const p = await openTestPipeline(sink, { maxQueueEvents: 150, batchMaxEvents: 1000 });
+    let called = false;
     assert.equal(
-      telemetry.get('component_discarded_events_total', {
-        component_kind: 'pipeline',
-        component_id: 'default',
-        reason: 'shutdown',
-      }),
-      9,
+      p.accept({ metrics: samples(200) }, () => (called = true)),
+      false,
     );
+    await p.stop(1000);
+    assert.equal(sink.delivered[0]?.metrics.length, 150);
+    assert.equal(called, false);
+  });
+
+  it('resends what the server never acknowledged after a restart, with the same batch ids', async () => {
+    const stateDir = mkdtempSync(path.join(os.tmpdir(), 'birdseye-pipeline-'));
+    const down = new MemorySink(() => ({ outcome: 'retryable', reason: 'down' }));
+    const first = await openTestPipeline(down, { stateDir, batchMaxEvents: 10 });
+    let durable = 0;
+    first.accept({ metrics: samples(25) }, () => durable++);
+    await until(() => durable === 1, 'records on disk');
+    await first.stop(50);
+    const sentBefore = new Set(down.attempts.map((b) => b.batch_id));
+
+    const up = new MemorySink();
+    const second = await openTestPipeline(up, { stateDir, batchMaxEvents: 10 });
+    await until(() => up.delivered.length === 3, 'the buffered batches');
+    assert.deepEqual(
+      up.delivered.flatMap((b) => b.metrics.map((m) => m.labels.i)),
+      samples(25).map((m) => m.labels.i),
+    );
+    for (const id of sentBefore)
+      assert.ok(
+        up.delivered.some((b) => b.batch_id === id),
+        `${id} resent`,
+      );
+    await second.stop(100);
+  });
+
+  it("keeps each source's checkpoint with its records, for a restart that finds them buffered", async () => {
+    const stateDir = mkdtempSync(path.join(os.tmpdir(), 'birdseye-pipeline-'));
+    const down = new MemorySink(() => ({ outcome: 'retryable', reason: 'down' }));
+    const first = await openTestPipeline(down, { stateDir, batchMaxEvents: 10 });
+    const emit = first.emitFor('journald');
+    emit({ metrics: samples(5), checkpoint: 'cursor-5' });
+    emit({ metrics: samples(5, 5), checkpoint: 'cursor-10' });
+    first.emitFor('other')({ metrics: samples(1, 10), checkpoint: 'o-1' });
+    await first.stop(50);
+
+    const up = new MemorySink();
+    const second = await openTestPipeline(up, { stateDir, batchMaxEvents: 10 });
+    assert.equal(second.flow('journald').recoveredCheckpoint, 'cursor-10');
+    assert.equal(second.flow('other').recoveredCheckpoint, 'o-1');
+    await until(() => up.delivered.reduce((n, b) => n + b.metrics.length, 0) === 11, 'the buffered records');
+    await second.stop(1000);
+    // Delivered and acknowledged: nothing is recovered any more.
+    const third = await openTestPipeline(new MemorySink(), { stateDir });
+    assert.equal(third.flow('journald').recoveredCheckpoint, undefined);
+    await third.stop(50);
+  });
+
+  it('with when_full: drop_newest, a full disk buffer drops and counts whole batches', async () => {
+    const sink = new MemorySink(() => ({ outcome: 'retryable', reason: 'down' }));
+    const telemetry = new Telemetry();
+    const p = await openTestPipeline(sink, {
+      telemetry,
+      batchMaxEvents: 50,
+      buffer: { max_size_bytes: 64 * 1024, max_segment_bytes: 4096, when_full: 'drop_newest' },
+    });
+    // Random label values keep the batches from compressing away.
+    for (let i = 0; i < 400; i++) {
+      await p.room(50);
+      p.accept({
+        metrics: samples(50, i * 50).map((m) => ({
+          ...m,
+          labels: { i: Math.random().toString(36).repeat(4) },
+        })),
+      });
+    }
+    await p.stop(50);
+    assert.ok(discarded(telemetry, 'pipeline', 'default', 'buffer_full') > 0);
   });
 });
 
@@ -148,60 +220,5 @@ describe('batch sequence', () => {
     const second = new BatchSequence(dir);
     assert.equal(second.agentId, first.agentId);
     assert.ok(second.take() > Math.max(...used));
-  });
-});
-
-describe('agent pipeline acknowledgements', () => {
-  it('calls onDurable only once the server acknowledged every record of that emit', async () => {
-    let up = false;
-    const sink = new MemorySink(() => (up ? { outcome: 'ok' } : { outcome: 'retryable', reason: 'down' }));
-    const { p } = pipeline(sink, { batchMaxEvents: 4 });
-    const durable: string[] = [];
-    p.accept({ metrics: samples(6) }, () => durable.push('first'));
-    p.accept({ metrics: samples(1) }, () => durable.push('second'));
-    await until(() => sink.attempts.length >= 2);
-    assert.deepEqual(durable, []);
-    up = true;
-    await until(() => sink.delivered.length === 2);
-    assert.deepEqual(durable, ['first', 'second']);
-    // The first emit spans both batches, so it is durable only with the second.
-    assert.deepEqual(
-      sink.delivered.map((b) => b.metrics.length),
-      [4, 3],
-    );
-    await p.stop(100);
-  });
-
-  it('never calls onDurable for an emit that lost records to a full queue', async () => {
-    const sink = new MemorySink();
-    const { p } = pipeline(sink, { maxQueueEvents: 150, batchMaxEvents: 1000 });
-    let called = false;
-    assert.equal(
-      p.accept({ metrics: samples(200) }, () => (called = true)),
-      false,
-    );
-    await p.stop(500);
-    assert.equal(sink.delivered[0]?.metrics.length, 150);
-    assert.equal(called, false);
-  });
-});
-
-describe('agent pipeline flow control', () => {
-  it('says when there is room, and wakes waiters when acks free space', async () => {
-    let up = false;
-    const sink = new MemorySink(() => (up ? { outcome: 'ok' } : { outcome: 'retryable', reason: 'down' }));
-    const { p } = pipeline(sink, { maxQueueEvents: 100, batchMaxEvents: 50 });
-    assert.equal(p.room(100), undefined);
-    p.accept({ metrics: samples(100) });
-    const waiting = p.room(10);
-    assert.ok(waiting instanceof Promise);
-    let woke = false;
-    void waiting.then(() => (woke = true));
-    await new Promise((r) => setTimeout(r, 30));
-    assert.equal(woke, false);
-    up = true;
-    await until(() => woke);
-    await until(() => p.room(10) === undefined);
-    await p.stop(100);
   });
 });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from '../core/logger.ts';
 import { componentCounters, type ComponentCounters, type Telemetry } from '../core/telemetry.ts';
 import {
@@ -7,20 +8,25 @@ import {
   type LogRecord,
   type MetricSample,
 } from '../model/index.ts';
-import { backoffMs } from './retry.ts';
+import { DiskBuffer, type BufferConfigInput } from './buffer/index.ts';
+import { encodeBatch, fromEntry, toEntry } from './encoded-batch.ts';
 import type { BatchSequence } from './sequence.ts';
+import { Shipper } from './shipper.ts';
 import type { Sink } from './sinks/sink.ts';
-import type { Emitted } from './sources/source.ts';
+import type { Emit, Emitted, Flow } from './sources/source.ts';
 
 export interface PipelineOptions {
-  /** Names this pipeline in counters: `default`, or the token's listener. */
-  id?: string;
+  /** Names this pipeline in counters and its buffer directory: `default`, or `token-<hash>`. */
+  id: string;
   sink: Sink;
   sequence: BatchSequence;
   hostName: string;
   version: string;
   telemetry: Telemetry;
   log: Logger;
+  /** The disk buffer lives in `<bufferDir>/<id>`. */
+  bufferDir: string;
+  buffer?: BufferConfigInput;
   maxQueueEvents: number;
   batchMaxEvents: number;
   batchMaxWaitMs: number;
@@ -28,73 +34,112 @@ export interface PipelineOptions {
   retryMaxBackoffMs: number;
 }
 
-/**
- * Sources → bounded in-memory queue → batches → sink, one batch in flight so the server sees
- * batches in order. The queue holds at most `maxQueueEvents`; past that, new events are dropped and
- * counted (`component_discarded_events_total{reason="queue_full"}`). A batch gets its id when it is
- * cut, so every retry of it carries the same id and the server stores it once. Retries back off
- * exponentially with jitter and never give up on a retryable error; a batch the server rejects
- * (4xx) is dropped, counted and logged with the server's reason.
- */
 interface Chunk {
   metrics: MetricSample[];
   logs: LogRecord[];
   events: ClusterEvent[];
   onDurable: (() => void) | undefined;
+  /** The emitting source's position after this chunk. */
+  checkpoint: { source: string; value: string } | undefined;
 }
 
-interface ReadyBatch {
-  batch: IngestBatch;
-  size: number;
-  /** onDurable callbacks of the chunks that end in this batch. */
-  done: Array<() => void>;
-}
-
+/**
+ * Sources → bounded memory staging → batches → disk buffer → shipper → sink.
+ *
+ * Records wait in memory for at most `batchMaxWaitMs` (or until a batch is full); staging holds
+ * at most `maxQueueEvents` records, and `room()` tells sources that can wait when it is full, so
+ * they pause instead of losing records (those that cannot wait are dropped and counted). A cut batch
+ * gets its id, is encoded once and appended to the disk buffer in cut order; only when that append
+ * is on disk do the sources' `onDurable` callbacks run. The shipper sends from the buffer, so a
+ * restart resends what the server never acknowledged, with the same batch id.
+ */
 export class Pipeline {
-  /** Accepted records in arrival order, one chunk per accept(). */
   private readonly pending: Chunk[] = [];
   private pendingCount = 0;
-  private readonly ready: ReadyBatch[] = [];
-  private readyCount = 0;
+  /** Records cut into batches whose append has not finished yet. */
+  private appendingCount = 0;
+  private appendChain: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
-  private stopping = false;
-  private readonly counters: ComponentCounters;
-  private readonly sinkCounters: ComponentCounters;
   private roomWaiters: Array<() => void> = [];
+  private stopping: Promise<void> | undefined;
+  private readonly counters: ComponentCounters;
+  private readonly shipper: Shipper;
+  private readonly unregisterGauge: () => void;
 
-  constructor(private readonly options: PipelineOptions) {
-    this.counters = componentCounters(options.telemetry, 'pipeline', options.id ?? 'default');
-    this.sinkCounters = componentCounters(options.telemetry, 'sink', options.sink.id);
+  private constructor(
+    private readonly options: PipelineOptions,
+    readonly buffer: DiskBuffer,
+    private readonly recovered: ReadonlyMap<string, string>,
+  ) {
+    this.counters = componentCounters(options.telemetry, 'pipeline', options.id);
+    this.shipper = new Shipper({
+      buffer,
+      sink: options.sink,
+      counters: componentCounters(options.telemetry, 'sink', options.sink.id),
+      log: options.log,
+      retryInitialBackoffMs: options.retryInitialBackoffMs,
+      retryMaxBackoffMs: options.retryMaxBackoffMs,
+    });
+    this.unregisterGauge = options.telemetry.gauge(
+      'agent_queue_events',
+      'Records in the agent waiting to be written to its disk buffer.',
+      () => [{ labels: { pipeline: options.id }, value: this.backlog }],
+    );
+    this.shipper.start();
   }
 
-  /** See `Flow`: undefined when `n` more records fit now, else a promise that settles on the next ack. */
-  room(n: number): Promise<void> | undefined {
-    // A chunk bigger than the whole queue goes in once the queue is empty (its excess is counted).
-    if (this.backlog + n <= this.options.maxQueueEvents || this.backlog === 0) return undefined;
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  /** Opens the pipeline's disk buffer (repairing what a crash left) and starts shipping from it. */
+  static async open(options: PipelineOptions): Promise<Pipeline> {
+    const buffer = await DiskBuffer.open({
+      dir: path.join(options.bufferDir, options.id),
+      config: options.buffer ?? {},
+      telemetry: options.telemetry,
+      log: options.log,
+      id: options.id,
+    });
+    return new Pipeline(options, buffer, await recoverCheckpoints(buffer));
+  }
+
+  /** What a source gets to pace itself, with the newest checkpoint of its own found in the buffer. */
+  flow(sourceId: string): Flow {
+    return {
+      room: (n) => this.room(n),
+      capacity: this.capacity,
+      recoveredCheckpoint: this.recovered.get(sourceId),
+    };
+  }
+
+  /** The emit function for one source: its checkpoints are stored under its id. */
+  emitFor(sourceId: string): Emit {
+    return (records, onDurable) => this.accept(records, onDurable, sourceId);
+  }
+
+  get id(): string {
+    return this.options.id;
   }
 
   get capacity(): number {
     return this.options.maxQueueEvents;
   }
 
+  /** Records held in memory (not yet on disk). */
   get backlog(): number {
-    return this.pendingCount + this.readyCount;
+    return this.pendingCount + this.appendingCount;
   }
 
-  start(): void {
-    this.loop ??= this.run();
+  /** See `Flow`: undefined when `n` more records fit now, else a promise that settles when space may be free. */
+  room(n: number): Promise<void> | undefined {
+    // A chunk bigger than the whole queue goes in once the queue is empty (its excess is counted).
+    if (this.backlog + n <= this.options.maxQueueEvents || this.backlog === 0) return undefined;
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
   /**
-   * Takes what fits in the queue; returns false if anything was dropped. `onDurable` runs once the
-   * server acknowledged every record of this call; it never runs if some were dropped, so the
-   * source keeps its old position and reads them again.
+   * Takes what fits; returns false if anything was dropped. `onDurable` runs once every record of
+   * this call is in the disk buffer; never if some were dropped, so the source reads them again.
    */
-  accept(records: Emitted, onDurable?: () => void): boolean {
-    let room = this.options.maxQueueEvents - this.backlog;
+  accept(records: Emitted, onDurable?: () => void, sourceId?: string): boolean {
+    let room = this.stopping ? 0 : this.options.maxQueueEvents - this.backlog;
     let dropped = 0;
     const take = <T>(items: T[] | undefined): T[] => {
       if (!items?.length) return [];
@@ -108,18 +153,24 @@ export class Pipeline {
       logs: take(records.logs),
       events: take(records.events),
       onDurable: undefined,
+      checkpoint: undefined,
     };
     const size = chunk.metrics.length + chunk.logs.length + chunk.events.length;
-    if (dropped > 0) this.counters.discarded('queue_full', dropped);
-    else chunk.onDurable = onDurable;
-    if (size > 0 || chunk.onDurable) {
+    if (dropped > 0) this.counters.discarded(this.stopping ? 'shutdown' : 'queue_full', dropped);
+    else {
+      chunk.onDurable = onDurable;
+      if (records.checkpoint !== undefined && sourceId !== undefined) {
+        chunk.checkpoint = { source: sourceId, value: records.checkpoint };
+      }
+    }
+    if (size > 0 || chunk.onDurable || chunk.checkpoint) {
       this.pending.push(chunk);
       this.pendingCount += size;
       this.counters.received(size);
     }
     if (this.pendingCount >= this.options.batchMaxEvents) this.cut(false);
     if (this.pending.length > 0 && !this.flushTimer) {
-      this.flushTimer = setTimeout(() => this.cut(true), this.options.batchMaxWaitMs).unref();
+      this.flushTimer = setTimeout(() => this.cut(true), this.options.batchMaxWaitMs);
     }
     return dropped === 0;
   }
@@ -138,6 +189,7 @@ export class Pipeline {
       const logs: LogRecord[] = [];
       const events: ClusterEvent[] = [];
       const done: Array<() => void> = [];
+      let checkpoints: Record<string, string> | undefined;
       let room = this.options.batchMaxEvents;
       const move = <T>(from: T[], into: T[]) => {
         const part = from.splice(0, room);
@@ -152,111 +204,97 @@ export class Pipeline {
         if (chunk.metrics.length + chunk.logs.length + chunk.events.length > 0) break;
         this.pending.shift();
         if (chunk.onDurable) done.push(chunk.onDurable);
+        if (chunk.checkpoint) (checkpoints ??= {})[chunk.checkpoint.source] = chunk.checkpoint.value;
       }
       const size = metrics.length + logs.length + events.length;
       const seq = this.options.sequence.take();
       const agentId = this.options.sequence.agentId;
-      this.ready.push({
-        batch: {
-          batch_id: batchId(agentId, seq),
-          agent_id: agentId,
-          seq,
-          host: this.options.hostName,
-          agent_version: this.options.version,
-          sent_ts: Date.now(),
-          metrics,
-          logs,
-          events,
-        },
-        size,
-        done,
-      });
-      this.pendingCount -= size;
-      this.readyCount += size;
-    }
-    this.wake?.();
-  }
-
-  /** Waits `ms`, or less when a new batch is cut or the pipeline stops. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        if (this.wake === done) this.wake = undefined;
-        resolve();
+      const batch = {
+        batch_id: batchId(agentId, seq),
+        agent_id: agentId,
+        seq,
+        host: this.options.hostName,
+        agent_version: this.options.version,
+        sent_ts: Date.now(),
+        metrics,
+        logs,
+        events,
       };
-      // Unref'd: an idle pipeline alone does not keep the process alive.
-      const timer = setTimeout(done, ms).unref();
-      this.wake = done;
-    });
+      this.pendingCount -= size;
+      this.appendingCount += size;
+      // Appends are chained so batches reach the disk (and acknowledge their sources) in cut order.
+      this.appendChain = this.appendChain.then(() => this.persist(batch, size, done, checkpoints));
+    }
   }
 
-  private async run(): Promise<void> {
-    let attempt = 0;
-    for (;;) {
-      const head = this.ready[0];
-      if (!head) {
-        if (this.stopping) return;
-        await this.sleep(60_000);
-        continue;
-      }
-      const { batch, size, done } = head;
-      const result = await this.options.sink.send(batch);
-      if (result.outcome === 'retryable') {
-        this.sinkCounters.error('send', 'retryable');
-        if (this.stopping) return;
-        const wait =
-          result.retry_after_ms ??
-          backoffMs(attempt++, this.options.retryInitialBackoffMs, this.options.retryMaxBackoffMs);
-        this.options.log.warn(
-          { sink: this.options.sink.id, reason: result.reason, retry_in_ms: wait },
-          'delivery failed; will retry',
-        );
-        await this.sleep(wait);
-        continue;
-      }
-      attempt = 0;
-      this.ready.shift();
-      this.readyCount -= size;
-      // A rejected batch will never be accepted, so its sources move on past it too (counted below).
-      for (const callback of done) callback();
-      const waiters = this.roomWaiters;
-      this.roomWaiters = [];
-      for (const resolve of waiters) resolve();
-      if (result.outcome === 'ok') this.sinkCounters.sent(size);
-      else {
-        this.sinkCounters.error('send', 'rejected');
-        this.sinkCounters.discarded('rejected', size);
-        this.options.log.error(
-          { sink: this.options.sink.id, batch_id: batch.batch_id, reason: result.reason },
-          'the server rejected a batch; it was dropped',
-        );
-      }
+  private async persist(
+    batch: IngestBatch,
+    size: number,
+    done: Array<() => void>,
+    checkpoints: Record<string, string> | undefined,
+  ) {
+    try {
+      // A batch with no records but a checkpoint is still written: it carries the position.
+      const empty = size === 0 && checkpoints === undefined;
+      const result = empty
+        ? undefined
+        : await this.buffer.append(toEntry(await encodeBatch(batch, checkpoints)));
+      if (result && 'dropped' in result) this.counters.discarded('buffer_full', size);
+      else for (const callback of done) callback();
+    } catch (error) {
+      this.counters.error('buffer', (error as NodeJS.ErrnoException).code ?? 'append_failed');
+      this.counters.discarded('buffer_error', size);
+      this.options.log.error(
+        { err: error, events: size },
+        'cannot write to the disk buffer; these events are lost',
+      );
     }
+    this.appendingCount -= size;
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
   }
 
   /**
-   * Ships what is queued until done or `deadlineMs` passes; then counts what is left as dropped.
-   * Safe to call more than once.
+   * Writes what is staged to the disk buffer, gives the shipper up to `deadlineMs` to deliver it,
+   * then stops; what is not delivered stays on disk and is sent on the next start. Safe to call twice.
    */
-  async stop(deadlineMs: number): Promise<void> {
-    if (this.stopping) return this.loop;
-    this.stopping = true;
-    this.cut(true);
-    const timeout = new Promise<'timeout'>((resolve) =>
-      setTimeout(() => resolve('timeout'), deadlineMs).unref(),
-    );
-    this.start();
-    const outcome = await Promise.race([this.loop, timeout]);
-    // Sources waiting for room will not get any: let them go (what they emit now is counted).
-    for (const resolve of this.roomWaiters.splice(0)) resolve();
-    const left = this.backlog;
-    if (outcome === 'timeout' || left > 0) {
-      this.counters.discarded('shutdown', left);
-      this.options.log.warn(
-        { events: left },
-        'stopped before the server acknowledged everything; these events are lost',
-      );
+  stop(deadlineMs: number): Promise<void> {
+    this.stopping ??= (async () => {
+      this.cut(true);
+      await this.appendChain;
+      for (const resolve of this.roomWaiters.splice(0)) resolve();
+      const deadline = Date.now() + deadlineMs;
+      while (this.buffer.stats().entries > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      await this.shipper.stop();
+      const left = this.buffer.stats().entries;
+      if (left > 0) {
+        this.options.log.warn(
+          { batches: left },
+          'stopping with batches the server has not acknowledged; they stay in the disk buffer and are sent on the next start',
+        );
+      }
+      this.unregisterGauge();
+      await this.buffer.close();
+    })();
+    return this.stopping;
+  }
+}
+
+/**
+ * Reads the headers of every unacknowledged entry for the newest checkpoint per source, then
+ * rewinds so the shipper sends them all. A source that saved its own position in the moment
+ * between the buffer write and a crash would otherwise read those records again.
+ */
+async function recoverCheckpoints(buffer: DiskBuffer): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (;;) {
+    const entries = await buffer.read(256, 16 * 1024 * 1024, { wait: false });
+    if (entries.length === 0) break;
+    for (const entry of entries) {
+      for (const [source, value] of Object.entries(fromEntry(entry.data).checkpoints ?? {}))
+        found.set(source, value);
     }
   }
+  buffer.rewind();
+  return found;
 }

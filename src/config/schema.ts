@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { bufferConfigSchema } from '../agent/buffer/config.ts';
 import { hostMetricsSchema } from '../agent/sources/host-metrics/config.ts';
 import { journaldSchema } from '../agent/sources/journald/config.ts';
 import { gatewaySchema } from '../agent/sources/gateway/config.ts';
@@ -13,7 +14,10 @@ const agentSchema = z
     /** Server base URL, e.g. https://birdseye.example:8080. `birdseye up` fills in its own server. */
     server_url: z.url({ protocol: /^https?$/ }).optional(),
     token: z.string().min(1).optional(),
-    /** Events held in memory waiting to be shipped; past this, new events are dropped and counted. */
+    /**
+     * Records held in memory before they are written to the disk buffer; when full, sources that
+     * can wait (gateway, journald) pause, others drop and count.
+     */
     max_queue_events: z.number().int().min(100).default(100_000),
     batch_max_events: z.number().int().min(1).max(100_000).default(5_000),
     batch_max_wait_ms: z.number().int().min(10).default(1_000),
@@ -23,6 +27,8 @@ const agentSchema = z
     /** Port of the agent's own /healthz and /metrics; 0 turns it off (`birdseye up` serves them itself). */
     port: z.number().int().min(0).max(65_535).default(9001),
     listen_address: z.string().min(1).default('127.0.0.1'),
+    /** The disk buffer every batch is written to before any source position is acknowledged. */
+    buffer: bufferConfigSchema.prefault({}),
     host_metrics: hostMetricsSchema.prefault({}),
     journald: journaldSchema.prefault({}),
     gateway: gatewaySchema.prefault({}),

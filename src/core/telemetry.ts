@@ -9,7 +9,8 @@ interface Family {
   readonly help: string;
   readonly type: 'counter' | 'gauge';
   readonly values: Map<string, { labels: Labels; value: number }>;
-  readonly collect?: () => Array<{ labels: Labels; value: number }>;
+  /** Gauges computed when scraped; several components may add to one family. */
+  readonly collectors: Array<() => Array<{ labels: Labels; value: number }>>;
 }
 
 function labelKey(labels: Labels): string {
@@ -34,7 +35,7 @@ export class Telemetry {
   private family(name: string, help: string, type: Family['type']): Family {
     let family = this.families.get(name);
     if (!family) {
-      family = { name, help, type, values: new Map() };
+      family = { name, help, type, values: new Map(), collectors: [] };
       this.families.set(name, family);
     }
     return family;
@@ -52,9 +53,17 @@ export class Telemetry {
     this.family(name, help, 'gauge').values.set(labelKey(labels), { labels, value });
   }
 
-  /** A gauge computed when scraped, e.g. a queue length. */
-  gauge(name: string, help: string, collect: () => Array<{ labels: Labels; value: number }>): void {
-    this.families.set(name, { name, help, type: 'gauge', values: new Map(), collect });
+  /**
+   * A gauge computed when scraped, e.g. a queue length. Several components may report under one
+   * name (each with its own labels); the returned function removes this collector again.
+   */
+  gauge(name: string, help: string, collect: () => Array<{ labels: Labels; value: number }>): () => void {
+    const collectors = this.family(name, help, 'gauge').collectors;
+    collectors.push(collect);
+    return () => {
+      const at = collectors.indexOf(collect);
+      if (at >= 0) collectors.splice(at, 1);
+    };
   }
 
   get(name: string, labels: Labels = {}): number {
@@ -65,7 +74,7 @@ export class Telemetry {
     const lines: string[] = [];
     for (const family of this.families.values()) {
       lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);
-      const series = family.collect ? family.collect() : [...family.values.values()];
+      const series = [...family.values.values(), ...family.collectors.flatMap((collect) => collect())];
       for (const { labels, value } of series) lines.push(formatSeries(family.name, labels, value));
     }
     return lines.join('\n') + '\n';

@@ -4,8 +4,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Pipeline } from '../../src/agent/pipeline.ts';
-import { BatchSequence } from '../../src/agent/sequence.ts';
+import { openTestPipeline } from '../../src/agent/testing.ts';
 import { MemorySink } from '../../src/agent/sinks/memory/memory-sink.ts';
 import type { SendResult } from '../../src/agent/sinks/sink.ts';
 import { journaldSchema, type JournaldConfig } from '../../src/agent/sources/journald/config.ts';
@@ -18,7 +17,8 @@ import { BOOT_A, BOOT_B, numbered, TestJournal } from '../helpers/journald.ts';
 /**
  * The journald source against real journal files and the real journalctl, feeding the real
  * pipeline. The kill -9 case runs source + pipeline in a child process (this file, with
- * JOURNALD_CHILD set) whose sink appends every acknowledged batch to a file, like a server would.
+ * JOURNALD_CHILD set) whose sink appends every batch it receives to a file; like the server, the
+ * reader keeps each batch id once (a batch sent but not acknowledged before a kill is resent).
  */
 
 const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -31,7 +31,7 @@ async function until(check: () => boolean, what: string, ms = 10_000): Promise<v
 /** Every run's stop, so a failed assertion leaves no journalctl behind (stop is safe twice). */
 const running: Array<() => Promise<void>> = [];
 
-function run(
+async function run(
   dir: string,
   stateDir: string,
   overrides: Partial<JournaldConfig> = {},
@@ -39,23 +39,17 @@ function run(
 ) {
   const telemetry = new Telemetry();
   const log = createLogger('silent', 'json');
-  const pipeline = new Pipeline({
-    sink,
-    sequence: new BatchSequence(stateDir),
-    hostName: 'node-1',
-    version: 'test',
+  const pipeline = await openTestPipeline(sink, {
+    stateDir,
     telemetry,
     log,
     maxQueueEvents: 100,
     batchMaxEvents: 50,
-    batchMaxWaitMs: 20,
-    retryInitialBackoffMs: 5,
     retryMaxBackoffMs: 50,
   });
   const config = journaldSchema.parse({ directory: dir, restart_initial_backoff_ms: 50, ...overrides });
   const source = new JournaldSource(config, { hostName: 'node-1', log, stateDir, telemetry });
-  pipeline.start();
-  source.start((records, onDurable) => pipeline.accept(records, onDurable), pipeline);
+  source.start(pipeline.emitFor(source.id), pipeline.flow(source.id));
   const logs = () => sink.delivered.flatMap((batch) => batch.logs);
   const stop = async () => {
     await source.stop();
@@ -76,11 +70,13 @@ if (process.env.JOURNALD_CHILD) {
     out: string;
   };
   const sink = new MemorySink((batch: IngestBatch): SendResult => {
-    const lines = batch.logs.map((r) => JSON.stringify({ n: Number(r.fields?.N), ts: r.ts }) + '\n');
+    const lines = batch.logs.map(
+      (r) => JSON.stringify({ b: batch.batch_id, n: Number(r.fields?.N), ts: r.ts }) + '\n',
+    );
     appendFileSync(out, lines.join(''));
     return { outcome: 'ok' };
   });
-  run(dir, stateDir, {}, sink);
+  void run(dir, stateDir, {}, sink);
 } else {
   describe('journald source (real journal files, real journalctl)', { timeout: 60_000 }, () => {
     const journals: TestJournal[] = [];
@@ -104,14 +100,14 @@ if (process.env.JOURNALD_CHILD) {
         fields: { N: '41' },
       });
       j.write(written);
-      const first = run(j.dir, stateDir);
+      const first = await run(j.dir, stateDir);
       await until(() => first.logs().length === 41, '41 entries');
       await first.stop();
       const cursor = readFileSync(path.join(stateDir, 'journald.cursor'), 'utf8').trim();
       assert.equal(cursor, first.logs().at(-1)!.fields?.__CURSOR);
 
       j.write(numbered(42, 90)); // while the source is stopped
-      const second = run(j.dir, stateDir);
+      const second = await run(j.dir, stateDir);
       await until(() => second.logs().length >= 49, 'entries 42–90');
       await sleep(200);
       await second.stop();
@@ -133,13 +129,13 @@ if (process.env.JOURNALD_CHILD) {
       const j = journal();
       j.write(numbered(1, 5, BOOT_A, 1_740_000_000_000_000n));
       j.write(numbered(6, 10, BOOT_B));
-      const boot = run(j.dir, tmp('birdseye-journald-state-'), { start_at: 'boot' });
+      const boot = await run(j.dir, tmp('birdseye-journald-state-'), { start_at: 'boot' });
       await until(() => boot.logs().length >= 5, 'the current boot');
       await sleep(200);
       await boot.stop();
       assert.deepEqual(numbers(boot.logs()), range(6, 10));
 
-      const now = run(j.dir, tmp('birdseye-journald-state-'), { start_at: 'now' });
+      const now = await run(j.dir, tmp('birdseye-journald-state-'), { start_at: 'now' });
       await sleep(700); // journalctl is at the end of the journal once it has started
       j.write(numbered(11, 13));
       await until(() => now.logs().length >= 3, 'new entries');
@@ -152,13 +148,13 @@ if (process.env.JOURNALD_CHILD) {
       const j = journal();
       const stateDir = tmp('birdseye-journald-state-');
       j.write(numbered(1, 5));
-      const first = run(j.dir, stateDir);
+      const first = await run(j.dir, stateDir);
       await until(() => first.logs().length === 5, 'first file');
       await first.stop();
       j.rotate();
       j.write(numbered(6, 10));
       j.vacuum(); // entry 5, the cursor's, is gone with its file
-      const second = run(j.dir, stateDir);
+      const second = await run(j.dir, stateDir);
       await until(() => second.logs().length >= 5, 'the surviving file');
       await sleep(200);
       await second.stop();
@@ -167,23 +163,24 @@ if (process.env.JOURNALD_CHILD) {
       assert.equal(second.telemetry.get('journald_cursor_gaps_total', { reason: 'cursor_not_found' }), 1);
 
       writeFileSync(path.join(stateDir, 'journald.cursor'), 'not a cursor\n');
-      const third = run(j.dir, stateDir);
+      const third = await run(j.dir, stateDir);
       await until(() => third.logs().length >= 5, 'everything after an invalid cursor');
       await third.stop();
       assert.deepEqual(numbers(third.logs()), range(6, 10));
       assert.equal(third.telemetry.get('journald_cursor_gaps_total', { reason: 'invalid_cursor' }), 1);
     });
 
-    it('holds reading while the pipeline is full, losing and reordering nothing', async () => {
+    it('keeps reading into the disk buffer while the server is down, losing and reordering nothing', async () => {
       const j = journal();
       j.write(numbered(1, 600));
       let refuse = true;
       const sink = new MemorySink(() =>
         refuse ? { outcome: 'retryable', reason: 'down' } : { outcome: 'ok' },
       );
-      const r = run(j.dir, tmp('birdseye-journald-state-'), {}, sink);
-      await sleep(500); // the server is down: the queue fills to 100 and reading stops
-      assert.ok(r.pipeline.backlog > 0 && r.pipeline.backlog <= 100, `backlog ${r.pipeline.backlog}`);
+      const r = await run(j.dir, tmp('birdseye-journald-state-'), {}, sink);
+      // The server is down: entries wait in the disk buffer; memory holds at most the queue (100).
+      await until(() => r.pipeline.buffer.stats().entries >= 12, 'every entry on disk');
+      assert.ok(r.pipeline.backlog <= 100, `backlog ${r.pipeline.backlog}`);
       refuse = false;
       await until(() => r.logs().length === 600, '600 entries');
       await r.stop();
@@ -204,7 +201,8 @@ if (process.env.JOURNALD_CHILD) {
               .trim()
               .split('\n')
               .filter(Boolean)
-              .map((l) => JSON.parse(l) as { n: number; ts: number })
+              .map((l) => JSON.parse(l) as { b: string; n: number; ts: number })
+              .filter((e, _i, all) => all.find((x) => x.b === e.b && x.n === e.n) === e)
           : [];
       const total = 400;
       let next = 1;

@@ -50,26 +50,30 @@ export function oldestTimestamp(segments: readonly Segment[], acked: number): nu
 }
 
 /** Backlog gauges for /metrics; computed when scraped, so they cost nothing between scrapes. */
-export function registerBufferGauges(telemetry: Telemetry, stats: () => BufferStats): void {
-  telemetry.gauge(
-    'agent_buffer_bytes',
-    'Bytes in the disk buffer not yet acknowledged by the server.',
-    () => [{ labels: {}, value: stats().bytes }],
-  );
-  telemetry.gauge('agent_buffer_entries', 'Entries in the disk buffer not yet acknowledged.', () => [
-    { labels: {}, value: stats().entries },
-  ]);
-  telemetry.gauge(
-    'agent_buffer_disk_bytes',
-    'Bytes of the disk buffer files, bounded by max_size_bytes.',
-    () => [{ labels: {}, value: stats().disk_bytes }],
-  );
-  telemetry.gauge(
-    'agent_buffer_oldest_age_seconds',
-    'Age of the oldest unacknowledged entry in the disk buffer; 0 when empty.',
-    () => {
-      const oldest = stats().oldest_append_ts;
-      return [{ labels: {}, value: oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000) }];
-    },
-  );
+export function registerBufferGauges(telemetry: Telemetry, id: string, stats: () => BufferStats): () => void {
+  const labels = { buffer: id };
+  const removers = [
+    telemetry.gauge(
+      'agent_buffer_bytes',
+      'Bytes in the disk buffer not yet acknowledged by the server.',
+      () => [{ labels, value: stats().bytes }],
+    ),
+    telemetry.gauge('agent_buffer_entries', 'Entries in the disk buffer not yet acknowledged.', () => [
+      { labels, value: stats().entries },
+    ]),
+    telemetry.gauge(
+      'agent_buffer_disk_bytes',
+      'Bytes of the disk buffer files, bounded by max_size_bytes.',
+      () => [{ labels, value: stats().disk_bytes }],
+    ),
+    telemetry.gauge(
+      'agent_buffer_oldest_age_seconds',
+      'Age of the oldest unacknowledged entry in the disk buffer; 0 when empty.',
+      () => {
+        const oldest = stats().oldest_append_ts;
+        return [{ labels, value: oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000) }];
+      },
+    ),
+  ];
+  return () => removers.forEach((remove) => remove());
 }

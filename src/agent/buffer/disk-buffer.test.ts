@@ -178,9 +178,9 @@ describe('disk buffer', () => {
     assert.equal(stats.last_id, 4);
     assert.ok(stats.oldest_append_ts !== null && stats.oldest_append_ts >= before);
     const text = telemetry.render();
-    assert.match(text, /^agent_buffer_entries 2$/m);
-    assert.match(text, /^agent_buffer_bytes 248$/m);
-    assert.match(text, /^agent_buffer_oldest_age_seconds /m);
+    assert.match(text, /^agent_buffer_entries\{buffer="[^"]+"\} 2$/m);
+    assert.match(text, /^agent_buffer_bytes\{buffer="[^"]+"\} 248$/m);
+    assert.match(text, /^agent_buffer_oldest_age_seconds\{buffer="[^"]+"\} /m);
     assert.match(text, /^component_sent_events_total\{component_kind="buffer",component_id="disk"\} 2$/m);
     await buffer.close();
   });

@@ -61,6 +61,7 @@ export class DiskBuffer {
   private readonly tornTails: number;
   private closed = false;
   private closing: Promise<void> | undefined;
+  private unregisterGauges: (() => void) | undefined;
 
   /** Opens (creating if needed) the buffer in `dir`, repairing whatever a crash left behind. */
   static async open(options: DiskBufferOptions): Promise<DiskBuffer> {
@@ -102,7 +103,9 @@ export class DiskBuffer {
     );
     if (options.telemetry) {
       this.counters = componentCounters(options.telemetry, 'buffer', options.id ?? 'disk');
-      registerBufferGauges(options.telemetry, () => this.stats());
+      this.unregisterGauges = registerBufferGauges(options.telemetry, options.id ?? 'disk', () =>
+        this.stats(),
+      );
     }
     for (const damage of recovered.damages) {
       this.counters?.error('open', 'torn_tail');
@@ -209,6 +212,7 @@ export class DiskBuffer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
+      this.unregisterGauges?.();
       this.gate.close();
       await this.writer.flushed();
       await this.reader.stop();

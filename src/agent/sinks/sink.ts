@@ -1,4 +1,4 @@
-import type { IngestBatch } from '../../model/index.ts';
+import type { EncodedBatch } from '../encoded-batch.ts';
 
 /**
  * A sink's send has three outcomes. Only the pipeline retries; a sink never loops on its own.
@@ -15,7 +15,7 @@ export type SendResult =
 export interface Sink {
   readonly kind: string;
   readonly id: string;
-  send(batch: IngestBatch): Promise<SendResult>;
+  send(batch: EncodedBatch): Promise<SendResult>;
   /** Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -6,6 +6,12 @@ export interface Emitted {
   metrics?: MetricSample[];
   logs?: LogRecord[];
   events?: ClusterEvent[];
+  /**
+   * The source's position after these records (a journald cursor, …). It is written into the disk
+   * buffer together with them, so after a crash the source can resume exactly there even if it
+   * did not get to save the position itself (see `Flow.recoveredCheckpoint`).
+   */
+  checkpoint?: string;
 }
 
 /**
@@ -26,6 +32,11 @@ export interface Flow {
   room(n: number): Promise<void> | undefined;
   /** The most records the pipeline ever holds; emit at most this many at once. */
   readonly capacity: number;
+  /**
+   * The newest checkpoint of this source found in the disk buffer at start: records up to there
+   * are already buffered, so resume after it (it is newer than any position the source saved).
+   */
+  readonly recoveredCheckpoint?: string | undefined;
 }
 
 /** A source produces records and hands them to the pipeline through `emit`. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { TEST_ADMIN_TOKEN, testServer } from '../../../../test/helpers/server.ts';
 import type { IngestBatch } from '../../../model/index.ts';
+import { encodeBatch } from '../../encoded-batch.ts';
 import { BirdseyeSink } from './birdseye-sink.ts';
 
 const batch = (seq: number): IngestBatch => ({
@@ -26,7 +27,7 @@ describe('birdseye sink against a real server', () => {
 
   it('delivers a batch: ok', async () => {
     const sink = new BirdseyeSink({ serverUrl: server.url, token: TEST_ADMIN_TOKEN, timeoutMs: 5000 });
-    assert.deepEqual(await sink.send(batch(1)), { outcome: 'ok' });
+    assert.deepEqual(await sink.send(await encodeBatch(batch(1))), { outcome: 'ok' });
     assert.equal((await server.storage.stats('default')).batches, 1);
     await sink.close();
     await sink.close();
@@ -34,7 +35,7 @@ describe('birdseye sink against a real server', () => {
 
   it('a wrong token fails for good, with the server message', async () => {
     const sink = new BirdseyeSink({ serverUrl: server.url, token: 'wrong', timeoutMs: 5000 });
-    const result = await sink.send(batch(2));
+    const result = await sink.send(await encodeBatch(batch(2)));
     assert.equal(result.outcome, 'failed');
     assert.match((result as { reason: string }).reason, /HTTP 401: .*unknown or revoked token/);
     await sink.close();
@@ -57,7 +58,7 @@ describe('birdseye sink outcomes by response', () => {
       await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
       const { port } = http.address() as AddressInfo;
       const sink = new BirdseyeSink({ serverUrl: `http://127.0.0.1:${port}`, token: 't', timeoutMs: 2000 });
-      const result = await sink.send(batch(1));
+      const result = await sink.send(await encodeBatch(batch(1)));
       assert.equal(result.outcome, outcome);
       if (retryAfter !== undefined)
         assert.equal((result as { retry_after_ms?: number }).retry_after_ms, retryAfter);
@@ -72,7 +73,7 @@ describe('birdseye sink outcomes by response', () => {
     const { port } = http.address() as AddressInfo;
     await new Promise((resolve) => http.close(resolve));
     const sink = new BirdseyeSink({ serverUrl: `http://127.0.0.1:${port}`, token: 't', timeoutMs: 2000 });
-    const result = await sink.send(batch(1));
+    const result = await sink.send(await encodeBatch(batch(1)));
     assert.equal(result.outcome, 'retryable');
     assert.match((result as { reason: string }).reason, /ECONNREFUSED/);
     await sink.close();

@@ -1,10 +1,6 @@
-import { promisify } from 'node:util';
-import { gzip as gzipCb } from 'node:zlib';
 import { Agent, request } from 'undici';
-import type { IngestBatch } from '../../../model/index.ts';
+import type { EncodedBatch } from '../../encoded-batch.ts';
 import { classifyStatus, parseRetryAfter, type SendResult, type Sink } from '../sink.ts';
-
-const gzip = promisify(gzipCb);
 
 export interface BirdseyeSinkOptions {
   serverUrl: string;
@@ -30,8 +26,7 @@ export class BirdseyeSink implements Sink {
     });
   }
 
-  async send(batch: IngestBatch): Promise<SendResult> {
-    const body = await gzip(JSON.stringify(batch));
+  async send(batch: EncodedBatch): Promise<SendResult> {
     try {
       const response = await request(this.url, {
         method: 'POST',
@@ -41,7 +36,7 @@ export class BirdseyeSink implements Sink {
           'content-type': 'application/json',
           'content-encoding': 'gzip',
         },
-        body,
+        body: batch.gzip,
       });
       const text = await response.body.text();
       return classifyStatus(response.statusCode, text, parseRetryAfter(response.headers['retry-after']));

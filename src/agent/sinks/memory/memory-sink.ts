@@ -1,9 +1,10 @@
 import type { IngestBatch } from '../../../model/index.ts';
+import { decodeBatch, type EncodedBatch } from '../../encoded-batch.ts';
 import type { SendResult, Sink } from '../sink.ts';
 
 /**
- * A sink that keeps what it receives, for tests of the pipeline above sinks. `script` decides each
- * send's outcome (default: ok), so tests can play an outage or a rejection.
+ * A sink that keeps what it receives (decoded), for tests of the pipeline above sinks. `script`
+ * decides each send's outcome (default: ok), so tests can play an outage or a rejection.
  */
 export class MemorySink implements Sink {
   readonly kind = 'memory';
@@ -18,11 +19,12 @@ export class MemorySink implements Sink {
     public script: (batch: IngestBatch, attempt: number) => SendResult = () => ({ outcome: 'ok' }),
   ) {}
 
-  send(batch: IngestBatch): Promise<SendResult> {
+  async send(encoded: EncodedBatch): Promise<SendResult> {
+    const batch = await decodeBatch(encoded);
     this.attempts.push(batch);
     const result = this.script(batch, this.attempts.length);
     if (result.outcome === 'ok') this.delivered.push(batch);
-    return Promise.resolve(result);
+    return result;
   }
 
   close(): Promise<void> {

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import tls from 'node:tls';
 import { after, describe, it } from 'node:test';
 import { freePort, selfSignedCert, sendTcp } from '../../../../test/helpers/net.ts';
 import { createLogger } from '../../../core/logger.ts';
 import { Telemetry } from '../../../core/telemetry.ts';
 import type { LogRecord } from '../../../model/index.ts';
-import { Pipeline } from '../../pipeline.ts';
-import { BatchSequence } from '../../sequence.ts';
+import type { Pipeline } from '../../pipeline.ts';
+import { openTestPipeline } from '../../testing.ts';
 import { MemorySink } from '../../sinks/memory/memory-sink.ts';
 import type { Source } from '../source.ts';
 import { gatewaySchema, gatewaySources, type GatewayConfig } from './index.ts';
@@ -45,24 +43,16 @@ async function gateway(
 ): Promise<Harness> {
   const telemetry = new Telemetry();
   const sink = pipelineOptions.sink ?? new MemorySink();
-  const pipeline = new Pipeline({
-    sink,
-    sequence: new BatchSequence(mkdtempSync(path.join(os.tmpdir(), 'birdseye-gw-'))),
-    hostName: 'gw-host',
-    version: 'test',
+  const pipeline = await openTestPipeline(sink, {
     telemetry,
-    log,
+    hostName: 'gw-host',
     maxQueueEvents: pipelineOptions.maxQueueEvents ?? 100_000,
     batchMaxEvents: 1000,
     batchMaxWaitMs: 10,
-    retryInitialBackoffMs: 5,
-    retryMaxBackoffMs: 20,
   });
-  pipeline.start();
   const parsed: GatewayConfig = gatewaySchema.parse({ bind_address: '127.0.0.1', ...config });
   const sources = gatewaySources(parsed, { hostName: 'gw-host', log, stateDir: '/nonexistent', telemetry });
-  for (const source of sources)
-    source.start((records, onDurable) => pipeline.accept(records, onDurable), pipeline);
+  for (const source of sources) source.start(pipeline.emitFor(source.id), pipeline.flow(source.id));
   await Promise.all(sources.map((s) => s.ready?.() ?? Promise.resolve()));
   const h = { sink, telemetry, pipeline, sources, logs: () => sink.delivered.flatMap((b) => b.logs) };
   running.push(h);

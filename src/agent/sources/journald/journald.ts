@@ -28,9 +28,10 @@ import {
  *   held entries, in order, once `flow.room` says they fit — nothing is dropped for lack of room.
  * - Gaps: when the saved cursor's entry no longer exists (rotated or vacuumed away), reading
  *   resumes at the first entry that does and `journald_cursor_gaps_total` counts it, with a warning.
- * - Delivery: the cursor is written synchronously right after the pipeline reports a batch safe
- *   (cursor-store.ts), so only a kill -9 within that sub-millisecond write repeats the batch on
- *   the next start; closing that window needs the cursor stored with the records themselves.
+ * - Delivery: each chunk's last cursor travels with its records into the disk buffer as a
+ *   checkpoint, and the cursor file is written synchronously right after the buffer write. A kill -9
+ *   between the two is covered at the next start: the pipeline hands back the newest checkpoint it
+ *   finds in the buffer (`Flow.recoveredCheckpoint`), which wins over the file.
  */
 
 /** Records per emit; no larger than the smallest allowed agent.max_queue_events, so a chunk always fits. */
@@ -97,7 +98,14 @@ export class JournaldSource implements Source {
 
   private async begin(): Promise<void> {
     await mkdir(this.context.stateDir, { recursive: true });
-    const saved = await this.cursors.load();
+    const fromFile = await this.cursors.load();
+    // Entries up to a checkpoint found in the disk buffer are buffered already, whatever the file says.
+    const recovered = this.flow?.recoveredCheckpoint;
+    if (recovered !== undefined && recovered !== fromFile) {
+      this.cursors.commit(recovered);
+      this.cursors.flush();
+    }
+    const saved = recovered ?? fromFile;
     this.firstPosition =
       saved !== undefined ? { kind: 'cursor', cursor: saved } : { kind: this.config.start_at };
     this.run();
@@ -210,7 +218,7 @@ export class JournaldSource implements Source {
       const chunk = this.held.slice(0, n);
       const cursor = chunk.findLast((h) => h.cursor !== undefined)?.cursor;
       const accepted = this.emit!(
-        { logs: chunk.map((h) => h.record) },
+        { logs: chunk.map((h) => h.record), ...(cursor === undefined ? {} : { checkpoint: cursor }) },
         cursor === undefined ? undefined : () => this.cursors.commit(cursor),
       );
       if (!accepted) {

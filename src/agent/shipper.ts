@@ -1,0 +1,91 @@
+import type { Logger } from '../core/logger.ts';
+import type { ComponentCounters } from '../core/telemetry.ts';
+import type { DiskBuffer } from './buffer/index.ts';
+import { fromEntry } from './encoded-batch.ts';
+import { backoffMs } from './retry.ts';
+import type { Sink } from './sinks/sink.ts';
+
+export interface ShipperOptions {
+  buffer: DiskBuffer;
+  sink: Sink;
+  counters: ComponentCounters;
+  log: Logger;
+  retryInitialBackoffMs: number;
+  retryMaxBackoffMs: number;
+}
+
+/** Most bytes read from the buffer at once; one entry is one batch. */
+const READ_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Drains the disk buffer into the sink, one batch at a time and in order. The only retrier on the
+ * agent side: retryable outcomes back off exponentially with jitter (or as the receiver's
+ * Retry-After says) and never give up; a batch leaves the buffer only after the sink's ok, or when
+ * the receiver rejected it for good (counted and logged with the receiver's reason).
+ */
+export class Shipper {
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | undefined;
+  private sleeping: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+
+  constructor(private readonly options: ShipperOptions) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.sleeping = { timer, resolve };
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { buffer, sink, counters, log } = this.options;
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      const [entry] = await buffer.read(1, READ_MAX_BYTES, { signal });
+      if (!entry) return;
+      const batch = fromEntry(entry.data);
+      for (let attempt = 0; ; attempt++) {
+        const result = await sink.send(batch);
+        if (result.outcome === 'retryable') {
+          counters.error('send', 'retryable');
+          if (signal.aborted) return;
+          const wait =
+            result.retry_after_ms ??
+            backoffMs(attempt, this.options.retryInitialBackoffMs, this.options.retryMaxBackoffMs);
+          log.warn(
+            { sink: sink.id, reason: result.reason, retry_in_ms: wait },
+            'delivery failed; will retry',
+          );
+          await this.sleep(wait);
+          if (signal.aborted) return;
+          continue;
+        }
+        if (result.outcome === 'ok') counters.sent(batch.events, batch.gzip.length);
+        else {
+          counters.error('send', 'rejected');
+          counters.discarded('rejected', batch.events);
+          log.error(
+            { sink: sink.id, batch_id: batch.id, reason: result.reason },
+            'the server rejected a batch; it was dropped',
+          );
+        }
+        await buffer.ack(entry.id);
+        break;
+      }
+    }
+  }
+
+  /** Stops after the send in flight (which may still be acknowledged). Safe to call twice. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    if (this.sleeping) {
+      clearTimeout(this.sleeping.timer);
+      this.sleeping.resolve();
+    }
+    await this.loop;
+  }
+}
