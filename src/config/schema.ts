@@ -4,6 +4,7 @@ import { bufferConfigSchema } from '../agent/buffer/config.ts';
 import { hostMetricsSchema } from '../agent/sources/host-metrics/config.ts';
 import { journaldSchema } from '../agent/sources/journald/config.ts';
 import { gatewaySchema } from '../agent/sources/gateway/config.ts';
+import { alertingSchema } from '../server/alerting/config.ts';
 
 /**
  * The one configuration schema. Defaults live here; every key that is a quantity carries its unit.
@@ -57,6 +58,8 @@ const serverSchema = z
       .default(64 * 1024 * 1024),
     /** Logs and events older than this many days are dropped a whole day at a time. */
     retention_days: z.number().int().min(1).default(7),
+    /** Rules, channels and routes; see docs/alerts.md. */
+    alerting: alertingSchema.prefault({}),
   })
   .strict();
 

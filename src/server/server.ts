@@ -4,6 +4,8 @@ import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { componentCounters, Telemetry } from '../core/telemetry.ts';
 import { VERSION } from '../version.ts';
+import { startAlerting } from './alerting/engine.ts';
+import { alertRoutes } from './api/alert-routes.ts';
 import { errorHandling } from './api/errors.ts';
 import { logRoutes } from './api/log-routes.ts';
 import { queryRoutes } from './api/query-routes.ts';
@@ -36,6 +38,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const admin = ensureAdminToken(tokens, dataDir, config.server.admin_token);
   const started = Date.now();
   const stopRetention = startRetention(storage, config.server.retention_days, logger);
+  const alerting = startAlerting({ config: config.server.alerting, storage, dataDir, telemetry, logger });
 
   const app = Fastify({
     logger: false,
@@ -53,6 +56,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   queryRoutes(app, storage, tokens);
   logRoutes(app, storage, tokens);
   tailRoutes(app, { storage, tokens, counters: componentCounters(telemetry, 'api', 'tail') });
+  alertRoutes(app, alerting, tokens);
   app.get('/healthz', () => ({ status: 'ok', version: VERSION, uptime_ms: Date.now() - started }));
   app.get('/metrics', (_request, reply) => reply.type('text/plain; version=0.0.4').send(telemetry.render()));
   const webBuilt = await webRoutes(app);
@@ -77,6 +81,8 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
       closing ??= (async () => {
         stopRetention();
         await app.close();
+        // Before storage: a rule evaluation in flight still reads from it.
+        await alerting.close();
         await storage.close();
         tokens.close();
         logger.info('server stopped');

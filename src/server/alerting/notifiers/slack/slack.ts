@@ -1,0 +1,40 @@
+import { JsonPoster } from '../http.ts';
+import { alertLine, alertLink, labelText, plainText, title } from '../message.ts';
+import type { Notification, Notifier, SendResult } from '../notifier.ts';
+import type { SlackConfig } from './config.ts';
+
+/** Slack's mrkdwn needs only these three escaped. */
+const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Slack incoming webhook: `text` as the fallback and notification line, Block Kit for the body. */
+export class SlackNotifier implements Notifier {
+  readonly type = 'slack';
+  private readonly poster: JsonPoster;
+
+  constructor(
+    readonly name: string,
+    private readonly config: SlackConfig,
+  ) {
+    this.poster = new JsonPoster(config.timeout_ms);
+  }
+
+  payload(n: Notification): Record<string, unknown> {
+    const blocks: unknown[] = [
+      { type: 'header', text: { type: 'plain_text', text: title(n).slice(0, 150) } },
+    ];
+    for (const alert of n.alerts.slice(0, 20)) {
+      const link = alertLink(n, alert);
+      const text = `*${escape(alertLine(alert))}*\n${escape(labelText(alert.labels))}${link ? `\n<${link}|Open in Birdseye>` : ''}`;
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } });
+    }
+    return { text: plainText(n).slice(0, 3000), blocks };
+  }
+
+  send(n: Notification): Promise<SendResult> {
+    return this.poster.post(this.config.url, JSON.stringify(this.payload(n)));
+  }
+
+  close(): Promise<void> {
+    return this.poster.close();
+  }
+}

@@ -1,0 +1,38 @@
+import { evaluateThreshold } from './metric-rule.ts';
+import type { EvalContext, Observation } from './observation.ts';
+import { evaluateAbsence, evaluateEvents, evaluateLogCount } from './record-rules.ts';
+import type { Rule } from './rule-schema.ts';
+
+export type { EvalContext, Observation } from './observation.ts';
+
+/** Runs one rule: the label sets for which its condition holds now. */
+export function evaluateRule(rule: Rule, ctx: EvalContext): Promise<Observation[]> {
+  switch (rule.type) {
+    case 'threshold':
+      return evaluateThreshold(rule, ctx);
+    case 'log_count':
+      return evaluateLogCount(rule, ctx);
+    case 'event':
+      return evaluateEvents(rule, ctx);
+    case 'absence':
+      return evaluateAbsence(rule, ctx);
+  }
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 120_000) return `${Math.round(ms / 1000)}s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)}m`;
+  return `${(ms / 3_600_000).toFixed(1)}h`;
+}
+
+/** Fills `{{label}}`, `{{value}}`, `{{value_percent}}` and `{{value_duration}}` in a rule's summary. */
+export function renderSummary(rule: Rule, labels: Readonly<Record<string, string>>, value: number): string {
+  const name = rule.name ?? rule.id;
+  const template = rule.summary ?? `${name}: value {{value}}`;
+  return template.replace(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (_m, key: string) => {
+    if (key === 'value') return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+    if (key === 'value_percent') return `${(value * 100).toFixed(1)}%`;
+    if (key === 'value_duration') return formatDuration(value);
+    return labels[key] ?? '';
+  });
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { LABEL_NAME } from '../../../model/index.ts';
+import { parseLogQuery } from '../../query/log-query.ts';
+import { EVENT_FIELDS } from '../../query/log-fields.ts';
+import { parseMetricQuery } from '../../query/metric-query.ts';
+
+/**
+ * Rule definitions as the config file and the API show them. Queries are parsed here, once, so a
+ * typo in a rule is a start-up error naming the rule's key, not a silent evaluation failure.
+ */
+const metricQuery = z.string().superRefine((q, ctx) => {
+  try {
+    parseMetricQuery(q);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+function logQuery(events: boolean) {
+  return z.string().superRefine((q, ctx) => {
+    try {
+      if (events) parseLogQuery(q, EVENT_FIELDS);
+      else parseLogQuery(q);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+}
+
+export const COMPARISONS = ['>', '>=', '<', '<=', '==', '!='] as const;
+export type Comparison = (typeof COMPARISONS)[number];
+
+const base = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, - or _'),
+  /** Shown in messages and as the `alertname` label; defaults to the id. */
+  name: z.string().min(1).optional(),
+  severity: z.enum(['critical', 'warning', 'info']).default('warning'),
+  /** Extra labels on every alert of the rule, for routes and silences. */
+  labels: z.record(z.string().regex(LABEL_NAME), z.string()).default({}),
+  /** `{{label}}` and `{{value}}` are filled in per alert. */
+  summary: z.string().min(1).optional(),
+  /** The condition must hold this long before the alert fires (pending until then). */
+  for_ms: z.number().int().min(0).default(0),
+  tenant: z.string().min(1).default('default'),
+  enabled: z.boolean().default(true),
+};
+
+const thresholdRule = z
+  .object({
+    ...base,
+    type: z.literal('threshold'),
+    query: metricQuery,
+    /** Value = query / divide_by, joined on identical labels: ratios without a query language for it. */
+    divide_by: metricQuery.optional(),
+    comparison: z.enum(COMPARISONS),
+    threshold: z.number(),
+    /** A series with no sample this recent counts as gone (its alert resolves). */
+    lookback_ms: z.number().int().min(1000).default(120_000),
+    /** Bucket width of the query; widen it for rate() of counters that are scraped slowly. */
+    step_ms: z.number().int().min(1000).default(1000),
+  })
+  .strict();
+
+const logCountRule = z
+  .object({
+    ...base,
+    type: z.literal('log_count'),
+    query: logQuery(false),
+    window_ms: z.number().int().min(1000).default(300_000),
+    comparison: z.enum(COMPARISONS).default('>'),
+    threshold: z.number(),
+    /** Log fields to count per: host, service, source, container.name. Empty = one count overall. */
+    group_by: z.array(z.enum(['host', 'service', 'source', 'container.name'])).default([]),
+  })
+  .strict();
+
+const eventRule = z
+  .object({
+    ...base,
+    type: z.literal('event'),
+    query: logQuery(true),
+    window_ms: z.number().int().min(1000).default(600_000),
+    /** Fires when a group has at least this many matching events in the window. */
+    min_count: z.number().int().min(1).default(1),
+    group_by: z
+      .array(z.enum(['host', 'kind', 'action', 'actor.name', 'actor.id', 'actor.image']))
+      .default(['host', 'actor.name']),
+  })
+  .strict();
+
+const absenceRule = z
+  .object({
+    ...base,
+    type: z.literal('absence'),
+    /** A host that sent nothing for this long is down. */
+    after_ms: z.number().int().min(1000).default(120_000),
+    /** A host silent this long is taken as decommissioned; its alert resolves. */
+    forget_after_ms: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(7 * 86_400_000),
+  })
+  .strict();
+
+export const ruleSchema = z.discriminatedUnion('type', [thresholdRule, logCountRule, eventRule, absenceRule]);
+
+export type Rule = z.infer<typeof ruleSchema>;
+export type RuleInput = z.input<typeof ruleSchema>;
+export type RuleOf<T extends Rule['type']> = Extract<Rule, { type: T }>;
+
+export function compare(value: number, comparison: Comparison, threshold: number): boolean {
+  switch (comparison) {
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+    case '==':
+      return value === threshold;
+    case '!=':
+      return value !== threshold;
+  }
+}
