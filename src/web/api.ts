@@ -48,19 +48,26 @@ export class Api {
   }
 
   query(query: string, from: string, to = 'now'): Promise<QueryResult> {
-    return this.get<QueryResult>(`/api/v1/metrics/query?${new URLSearchParams({ query, from, to })}`);
+    return this.get<QueryResult>('/api/v1/metrics/query', { query, from, to });
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async get<T>(path: string, params: Record<string, string | undefined> = {}): Promise<T> {
+    const response = await this.open(withParams(path, params));
+    return (await response.json()) as T;
+  }
+
+  /** A fetch with the token; any answer but 2xx becomes an ApiError (the tail stream uses it too). */
+  async open(path: string, signal?: AbortSignal): Promise<Response> {
     const token = this.token();
     if (token === undefined) throw new ApiError(401, 'BE_UNAUTHORIZED', 'no token');
     let response: Response;
     try {
-      response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+      response = await fetch(path, { headers: { authorization: `Bearer ${token}` }, signal: signal ?? null });
     } catch (cause) {
+      if (signal?.aborted) throw cause;
       throw new ApiError(0, 'BE_UNREACHABLE', `the server did not answer (${String(cause)})`);
     }
-    if (response.ok) return (await response.json()) as T;
+    if (response.ok) return response;
     const body = (await response.json().catch(() => ({}))) as ErrorBody;
     throw new ApiError(
       response.status,
@@ -68,6 +75,14 @@ export class Api {
       body.error?.message ?? `${response.status} ${response.statusText}`,
     );
   }
+}
+
+/** `path?a=1&b=2`, leaving out parameters that are undefined or empty. */
+export function withParams(path: string, params: Record<string, string | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
+  const text = search.toString();
+  return text === '' ? path : `${path}?${text}`;
 }
 
 /**

@@ -2,6 +2,8 @@
 import { hostSelector, type Api, type Host, type QueryResult } from './api.ts';
 import { byId, el } from './dom.ts';
 import { BYTE_INCREMENTS, formatBytes, formatDecimal } from './format.ts';
+import { quoteTerm } from './log-api.ts';
+import { formatRoute } from './router.ts';
 import { byTimestamp, latest, subtract, toColumns } from './series.ts';
 import { TimeChart } from './time-chart.ts';
 
@@ -31,6 +33,11 @@ function chartCard(title: string, testId: string): ChartCard {
 export class HostDetail {
   private readonly title = el('h2', { class: 'host-title' });
   private readonly meta = el('p', { class: 'host-meta' });
+  private readonly logsLink = el(
+    'a',
+    { class: 'button-link', 'data-testid': 'host-logs-link' },
+    'Logs of this host →',
+  );
   private readonly figures = el('dl', { class: 'figures' });
   private readonly charts = el('div', { class: 'charts' });
   private readonly waiting = el('div', { class: 'empty-state', 'data-testid': 'empty-state' });
@@ -46,7 +53,12 @@ export class HostDetail {
       el('p', {}, 'Run this on a node; it shows up here within a few seconds:'),
       el('pre', {}, el('code', {}, `birdseye agent --server ${window.location.origin} --token TOKEN`)),
     );
-    const header = el('header', { class: 'detail-header' }, el('div', {}, this.title, this.meta));
+    const header = el(
+      'header',
+      { class: 'detail-header' },
+      el('div', {}, this.title, this.meta),
+      this.logsLink,
+    );
     byId('detail').append(this.waiting, header, this.figures, this.charts);
     this.cpu = new TimeChart(cpuCard.body, cpuCard.readout, {
       lines: [{ label: 'busy', stroke: '#2563eb', fill: 'rgba(37, 99, 235, 0.12)' }],
@@ -68,9 +80,17 @@ export class HostDetail {
   /** With no host reported yet, the panel says how to start an agent instead of empty charts. */
   showWaiting(waiting: boolean): void {
     this.waiting.hidden = !waiting;
-    for (const part of [this.title.parentElement, this.figures, this.charts]) {
+    for (const part of [this.title.parentElement?.parentElement, this.figures, this.charts]) {
       if (part) part.hidden = waiting;
     }
+  }
+
+  /** Points "Logs of this host" at the Logs page for this host over the same range. */
+  linkLogs(host: string, range: string): void {
+    this.logsLink.href = formatRoute({
+      page: 'logs',
+      params: { q: `host:${quoteTerm(host)}`, from: `now-${range}`, to: 'now' },
+    });
   }
 
   async load(host: Host, range: string): Promise<void> {
@@ -85,6 +105,7 @@ export class HostDetail {
 
     this.showWaiting(false);
     this.title.textContent = host.host;
+    this.linkLogs(host.host, range);
     this.meta.textContent = `agent ${host.agent_version} · ${host.status === 'up' ? 'reporting' : 'stale'}`;
 
     this.cpu.update(toColumns([byTimestamp(cpu)], cpu.step_ms), cpu.from, cpu.to);

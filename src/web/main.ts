@@ -1,73 +1,46 @@
-/** Birdseye's web UI: a host list and, for the selected host, CPU and memory over time. */
-import { Api, ApiError, type Host } from './api.ts';
-import { byId, clearError, el, showError } from './dom.ts';
-import { HostDetail } from './host-detail.ts';
-import { renderHostList } from './host-list.ts';
-import { poll } from './poller.ts';
-import { showSignIn, storedToken, takeTokenFromUrl } from './sign-in.ts';
-
-const REFRESH_MS = 5000;
-const RANGES = ['15m', '1h', '6h', '24h'] as const;
-
-const state: { hosts: Host[]; selected: string | undefined; range: string } = {
-  hosts: [],
-  selected: undefined,
-  range: RANGES[0],
-};
+/** Birdseye's web UI: the hosts, logs and events pages, with the page and its state in the URL. */
+import { Api } from './api.ts';
+import { byId } from './dom.ts';
+import { EventsPage } from './events-page.ts';
+import { HostsPage } from './hosts-page.ts';
+import { LogsPage } from './logs-page.ts';
+import { formatRoute, PAGES, Router, type Page, type PageName } from './router.ts';
+import { storedToken, takeTokenFromUrl } from './sign-in.ts';
 
 takeTokenFromUrl();
 const api = new Api(storedToken);
-const detail = new HostDetail(api);
-const poller = poll(refresh, REFRESH_MS);
+const pages = {} as Record<PageName, Page>;
+/** Where each nav link goes: the page as it was last shown, so switching back keeps its search. */
+const lastHash = new Map<PageName, string>();
 
-function select(host: string): void {
-  state.selected = host;
-  renderHosts();
-  poller.now();
-}
-
-function renderHosts(): void {
-  renderHostList(byId('host-list'), state.hosts, state.selected, select);
-}
-
-function renderRanges(): void {
-  byId('ranges').replaceChildren(
-    ...RANGES.map((range) => {
-      const button = el('button', { type: 'button', 'aria-pressed': String(range === state.range) }, range);
-      button.addEventListener('click', () => {
-        state.range = range;
-        renderRanges();
-        poller.now();
-      });
-      return button;
-    }),
-  );
-}
-
-async function refresh(): Promise<void> {
-  if (storedToken() === undefined) {
-    poller.stop();
-    showSignIn('No token is stored in this browser yet.', () => poller.now());
-    return;
+const router = new Router(pages, (route) => {
+  lastHash.set(route.page, formatRoute(route));
+  for (const name of PAGES) {
+    byId(`page-${name}`).hidden = name !== route.page;
+    const link = document.querySelector<HTMLAnchorElement>(`[data-page="${name}"]`);
+    link?.setAttribute('aria-current', name === route.page ? 'page' : 'false');
+    if (link) link.href = lastHash.get(name) ?? `#/${name}`;
   }
-  try {
-    state.hosts = await api.hosts();
-    if (!state.hosts.some((h) => h.host === state.selected)) state.selected = state.hosts[0]?.host;
-    renderHosts();
-    const host = state.hosts.find((h) => h.host === state.selected);
-    if (host) await detail.load(host, state.range);
-    else detail.showWaiting(true);
-    clearError();
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      poller.stop();
-      clearError();
-      showSignIn(`The server did not accept the stored token: ${error.message}.`, () => poller.now());
-    } else {
-      showError(error);
+  document.title = `${route.page[0]!.toUpperCase()}${route.page.slice(1)} · Birdseye`;
+});
+pages.hosts = new HostsPage(api, router);
+pages.logs = new LogsPage(api, router);
+pages.events = new EventsPage(api, router);
+
+/** `/` jumps to the query of the page shown; Escape leaves it. */
+document.addEventListener('keydown', (event) => {
+  const target = event.target as HTMLElement;
+  const typing = target.matches('input, textarea, select, [contenteditable]');
+  if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    const input = document.querySelector<HTMLInputElement>('.page:not([hidden]) .query-input');
+    if (input) {
+      event.preventDefault();
+      input.focus();
+      input.select();
     }
+  } else if (event.key === 'Escape' && typing) {
+    target.blur();
   }
-}
+});
 
-renderRanges();
-poller.now();
+router.dispatch();

@@ -2,7 +2,8 @@
  * The admin token in this browser: taken from a `#token=` link once, kept in localStorage, and
  * asked for with a form when there is none or the server does not accept it.
  */
-import { byId, el } from './dom.ts';
+import { ApiError } from './api.ts';
+import { byId, clearError, el, showError } from './dom.ts';
 
 const STORAGE_KEY = 'birdseye.token';
 
@@ -11,11 +12,16 @@ const STORAGE_KEY = 'birdseye.token';
  * not end up in the history, in bookmarks or on a screen share.
  */
 export function takeTokenFromUrl(): void {
-  const match = /(?:^#|&)token=([^&]*)/.exec(window.location.hash);
+  const match = /[#?&]token=([^&]*)/.exec(window.location.hash);
   if (!match) return;
   const token = decodeURIComponent(match[1] ?? '').trim();
   if (token !== '') storeToken(token);
-  history.replaceState(null, '', window.location.pathname + window.location.search);
+  const rest = window.location.hash.replace(/([#?&])token=[^&]*&?/, '$1').replace(/[?&]$/, '');
+  history.replaceState(
+    null,
+    '',
+    window.location.pathname + window.location.search + (rest === '#' ? '' : rest),
+  );
 }
 
 export function storedToken(): string | undefined {
@@ -64,4 +70,25 @@ export function showSignIn(reason: string, onSignedIn: () => void): void {
   section.replaceChildren(form);
   section.hidden = false;
   input.focus();
+}
+
+/**
+ * What every page does with a failed read: a rejected token brings up the form (and `retry` runs
+ * once signed in); anything else goes to the banner. True when the form is shown.
+ */
+export function reportError(error: unknown, retry: () => void): boolean {
+  if (error instanceof ApiError && error.status === 401) {
+    clearError();
+    showSignIn(`The server did not accept the stored token: ${error.message}.`, retry);
+    return true;
+  }
+  showError(error);
+  return false;
+}
+
+/** True when there is a token; otherwise shows the form, which runs `retry` once signed in. */
+export function requireToken(retry: () => void): boolean {
+  if (storedToken() !== undefined) return true;
+  showSignIn('No token is stored in this browser yet.', retry);
+  return false;
 }
