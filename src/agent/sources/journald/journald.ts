@@ -36,6 +36,8 @@ import {
 
 /** Records per emit; no larger than the smallest allowed agent.max_queue_events, so a chunk always fits. */
 const CHUNK_RECORDS = 100;
+/** Times journalctl must fail to seek to the same cursor before it counts as invalid. */
+const BAD_CURSOR_TRIES = 3;
 /** Entries read ahead of the pipeline at most before reading pauses. */
 const READ_AHEAD_RECORDS = 1_000;
 const STDERR_KEEP_BYTES = 4_096;
@@ -71,6 +73,7 @@ export class JournaldSource implements Source {
   /** The cursor journalctl was started at: its first entry is that one, unless it was removed. */
   private expect: string | undefined;
   private attempt = 0;
+  private badCursorTries = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
   private stopped = false;
@@ -152,7 +155,11 @@ export class JournaldSource implements Source {
     exit: { code: number | null; signal: string | null; stderr: string },
   ): void {
     if (this.stopped) return;
-    if (position.kind === 'cursor' && read === 0 && isBadCursorError(exit.stderr)) {
+    const badCursor = position.kind === 'cursor' && read === 0 && isBadCursorError(exit.stderr);
+    // journalctl also fails to seek while journal files are being rotated or written: only a
+    // cursor that keeps failing is given up (re-reading from the oldest entry repeats entries).
+    if (badCursor && ++this.badCursorTries >= BAD_CURSOR_TRIES) {
+      this.badCursorTries = 0;
       this.gap('invalid_cursor', { cursor: position.cursor, stderr: exit.stderr });
       this.lastRead = undefined;
       this.firstPosition = { kind: 'oldest' };
@@ -203,6 +210,7 @@ export class JournaldSource implements Source {
       this.held.push({ record, cursor });
     }
     this.attempt = 0;
+    this.badCursorTries = 0;
     if (this.held.length >= READ_AHEAD_RECORDS) this.child?.stdout?.pause();
     this.drain();
     return frames.length;
