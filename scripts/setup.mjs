@@ -13,6 +13,8 @@ const PARTS = [
     file: '/lib/systemd/systemd-journal-remote',
     pkg: 'systemd-journal-remote',
   },
+  { what: 'dockerd (docker tests run a private engine)', file: '/usr/sbin/dockerd', pkg: 'docker.io' },
+  { what: 'busybox (docker tests import it as their image)', file: '/bin/busybox', pkg: 'busybox-static' },
 ];
 
 const missing = PARTS.filter((part) => !existsSync(part.file));

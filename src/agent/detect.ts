@@ -24,7 +24,7 @@ export function detectEnvironment(procRoot: string): Finding[] {
       what: 'docker',
       found: existsSync(DOCKER_SOCKET),
       detail: existsSync(DOCKER_SOCKET)
-        ? `${DOCKER_SOCKET} found (container collection is not in this version yet)`
+        ? `${DOCKER_SOCKET} found (container metrics, events and logs)`
         : `no socket at ${DOCKER_SOCKET}`,
     },
     {

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { bufferConfigSchema } from '../agent/buffer/config.ts';
+import { dockerSchema } from '../agent/sources/docker/config.ts';
 import { hostMetricsSchema } from '../agent/sources/host-metrics/config.ts';
 import { journaldSchema } from '../agent/sources/journald/config.ts';
 import { gatewaySchema } from '../agent/sources/gateway/config.ts';
@@ -32,6 +33,7 @@ const agentSchema = z
     buffer: bufferConfigSchema.prefault({}),
     host_metrics: hostMetricsSchema.prefault({}),
     journald: journaldSchema.prefault({}),
+    docker: dockerSchema.prefault({}),
     gateway: gatewaySchema.prefault({}),
   })
   .strict();

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/index.ts';
+import { dockerSource } from './docker/index.ts';
 import { gatewaySources } from './gateway/index.ts';
 import { HostMetricsSource } from './host-metrics/host-metrics.ts';
 import { journaldSource } from './journald/journald.ts';
@@ -16,4 +17,5 @@ export const SOURCES: Record<
     config.agent.host_metrics.enabled ? new HostMetricsSource(config.agent.host_metrics, context) : undefined,
   gateway: (config, context) => gatewaySources(config.agent.gateway, context),
   journald: (config, context) => journaldSource(config.agent.journald, context),
+  docker: (config, context) => dockerSource(config.agent.docker, context),
 };

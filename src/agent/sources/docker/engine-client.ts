@@ -1,0 +1,120 @@
+import http from 'node:http';
+
+/**
+ * A minimal Docker Engine API client over the daemon's unix socket (node:http with `socketPath`):
+ * JSON requests for list/inspect, and raw streaming responses for /events and /logs, which the
+ * callers pause and resume for backpressure. No API version prefix is sent, so the daemon answers
+ * with its own version; the fields read here exist unchanged since API 1.24.
+ */
+
+/** A failed call: `status` is the HTTP status, undefined when the daemon could not be reached. */
+export class DockerApiError extends Error {
+  readonly code = 'DOCKER_API';
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DockerApiError';
+  }
+}
+
+export interface EngineOptions {
+  socketPath: string;
+  /** Per request, for JSON requests only; streams stay open as long as the daemon sends. */
+  timeoutMs: number;
+}
+
+export class EngineClient {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+
+  constructor(private readonly options: EngineOptions) {}
+
+  get socketPath(): string {
+    return this.options.socketPath;
+  }
+
+  /** A JSON request; rejects with DockerApiError on a non-2xx status or an unreachable daemon. */
+  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const text = await this.raw(method, path, payload, 'application/json');
+    return text.length === 0 ? (undefined as T) : (JSON.parse(text.toString('utf8')) as T);
+  }
+
+  /** A request whose body is sent as given (a tarball for image import); resolves to the body read. */
+  raw(
+    method: string,
+    path: string,
+    body?: Buffer,
+    contentType = 'application/octet-stream',
+  ): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        {
+          socketPath: this.options.socketPath,
+          agent: this.agent,
+          method,
+          path,
+          timeout: this.options.timeoutMs,
+          headers: body ? { 'content-type': contentType, 'content-length': body.length } : {},
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const text = Buffer.concat(chunks);
+            const status = response.statusCode ?? 0;
+            if (status >= 200 && status < 300) resolve(text);
+            else reject(new DockerApiError(`${method} ${path}: ${status} ${errorMessage(text)}`, status));
+          });
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error(`timed out after ${this.options.timeoutMs} ms`)));
+      request.on('error', (error) =>
+        reject(new DockerApiError(`${method} ${path}: ${error.message}`, undefined, { cause: error })),
+      );
+      request.end(body);
+    });
+  }
+
+  /**
+   * A streaming GET: resolves with the response once the headers arrived (2xx only). The caller
+   * reads it, pauses it when the pipeline is full, and destroys it to stop.
+   */
+  stream(path: string): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      // A stream holds its connection for as long as it lives: not from the keep-alive pool.
+      const request = http.request({ socketPath: this.options.socketPath, method: 'GET', path });
+      request.on('response', (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve(response);
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          reject(new DockerApiError(`GET ${path}: ${status} ${errorMessage(Buffer.concat(chunks))}`, status)),
+        );
+      });
+      request.on('error', (error) =>
+        reject(new DockerApiError(`GET ${path}: ${error.message}`, undefined, { cause: error })),
+      );
+      request.end();
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function errorMessage(body: Buffer): string {
+  const text = body.toString('utf8').trim();
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // Not JSON: the daemon or a proxy answered with text.
+  }
+  return text.slice(0, 200);
+}

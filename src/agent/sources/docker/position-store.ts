@@ -1,0 +1,118 @@
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Where the Docker source is, on disk: `<stateDir>/docker.positions.json` holds the position of
+ * the event stream and of each container's logs. A position is a time in epoch nanoseconds (as a
+ * decimal string: Docker's times have 9 digits) and how many entries *at exactly that time* were
+ * delivered. Docker's `since` is inclusive, so a resume asks for that time and skips that many —
+ * entries sharing one nanosecond (a long line's 16 KiB parts do) are neither lost nor repeated.
+ *
+ * Positions change only in `onDurable`. Writes are atomic (temporary file, fsync, rename, fsync
+ * of the directory) and synchronous, folded into one write per tick, like the journald cursor.
+ */
+
+export interface Position {
+  ns: string;
+  n: number;
+}
+
+export interface Positions {
+  events?: Position;
+  logs: Record<string, Position>;
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  const d = BigInt(a.ns) - BigInt(b.ns);
+  return d !== 0n ? (d < 0n ? -1 : 1) : a.n - b.n;
+}
+
+/** Docker's `since` parameter: "<seconds>.<nanoseconds>". */
+export function sinceParam(position: Position): string {
+  const ns = BigInt(position.ns);
+  return `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`;
+}
+
+export class PositionStore {
+  private state: Positions = { logs: {} };
+  private dirty = false;
+  private scheduled = false;
+
+  constructor(
+    readonly file: string,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  async load(): Promise<Positions> {
+    try {
+      const parsed = JSON.parse(await readFile(this.file, 'utf8')) as Partial<Positions>;
+      this.state = { events: parsed.events, logs: parsed.logs ?? {} };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.onError(error);
+    }
+    return this.state;
+  }
+
+  get events(): Position | undefined {
+    return this.state.events;
+  }
+
+  log(id: string): Position | undefined {
+    return this.state.logs[id];
+  }
+
+  /** Moves the events position forward (never back: callbacks of older chunks may run late). */
+  commitEvents(position: Position): void {
+    if (this.state.events && comparePositions(position, this.state.events) <= 0) return;
+    this.state.events = position;
+    this.schedule();
+  }
+
+  commitLog(id: string, position: Position): void {
+    const current = this.state.logs[id];
+    if (current && comparePositions(position, current) <= 0) return;
+    this.state.logs[id] = position;
+    this.schedule();
+  }
+
+  /** A removed container's logs cannot be read again; its position goes too. */
+  forget(id: string): void {
+    if (!(id in this.state.logs)) return;
+    delete this.state.logs[id];
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.dirty = true;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (!this.dirty) return;
+    try {
+      const temporary = `${this.file}.tmp`;
+      const fd = openSync(temporary, 'w', 0o600);
+      try {
+        writeSync(fd, JSON.stringify(this.state));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temporary, this.file);
+      const dir = openSync(path.dirname(this.file), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+      this.dirty = false;
+    } catch (error) {
+      // The old positions stay; the next commit tries again. A restart meanwhile repeats entries.
+      this.onError(error);
+    }
+  }
+}
