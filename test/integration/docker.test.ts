@@ -79,7 +79,11 @@ describe('docker source (real dockerd)', { timeout: 90_000 }, () => {
       cmd: ['sh', '-c', script],
       labels: { 'com.docker.compose.service': 'web' },
     });
-    await until(() => of(source.logs, 'plain').some((r) => r.message === 'end'), 'the last line');
+    // stdout and stderr are separate streams: "end" (stdout) may come before "err 100" (stderr).
+    await until(
+      () => ['end', 'err 100'].every((m) => of(source.logs, 'plain').some((r) => r.message === m)),
+      'the last line of each stream',
+    );
     const logs = of(source.logs, 'plain');
     const numbers = (stream: string) =>
       logs

@@ -127,10 +127,11 @@ export class LogFollower {
     clearTimeout(this.idleTimer);
     if (this.joiner.pending === 0) return;
     const idle = this.deps.config.multiline_idle_ms;
-    this.idleTimer = setTimeout(
-      () => this.enqueue(this.released(this.joiner.flushIdle(Date.now(), idle), true)),
-      idle,
-    );
+    this.idleTimer = setTimeout(() => {
+      this.enqueue(this.released(this.joiner.flushIdle(Date.now(), idle), true));
+      // A timer may fire a millisecond before the group counts as idle: keep watching until it does.
+      this.armIdleFlush();
+    }, idle);
   }
 
   /** Emits in order, one chunk at a time, waiting for room; the position goes with the last chunk. */
