@@ -44,7 +44,19 @@ async function run(name: string, lines: string[]): Promise<void> {
   const server = await startBirdseye('server');
   const gatewayPort = await freePort();
   const agent = await startBirdseye('agent', {
-    args: ['--server', server.url, '--token', server.adminToken(), '--gateway-port', String(gatewayPort)],
+    args: [
+      '--server',
+      server.url,
+      '--token',
+      server.adminToken(),
+      '--gateway-port',
+      String(gatewayPort),
+      '--agent-port',
+      '0',
+    ],
+  }).catch(async (error: unknown) => {
+    await server.cleanup();
+    throw error;
   });
   try {
     // Host metrics are on too (as in production); count only what arrives after this point.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../core/atomic-file.ts';
 
 const BLOCK = 10_000;
 
@@ -8,19 +9,6 @@ interface State {
   agent_id: string;
   /** Every sequence number below this may have been used already. */
   seq_reserved: number;
-}
-
-/** Writes a file so that a crash leaves either the old or the new content: write, fsync, rename. */
-export function writeFileAtomic(file: string, content: string): void {
-  const tmp = `${file}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }
 
 /**

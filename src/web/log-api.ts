@@ -1,22 +1,9 @@
 /** Log search, histogram, context and events (docs/api.md), as the Logs and Events pages read them. */
+import type { ClusterEvent as ModelClusterEvent, LogRecord as ModelLogRecord } from '../model/index.ts';
 import type { Api } from './api.ts';
 
-export interface LogRecord {
-  id: string;
-  /** UTC epoch ms, possibly with a fraction (journald's microseconds). */
-  ts: number;
-  received_ts?: number;
-  host: string;
-  source: string;
-  service?: string;
-  severity?: number;
-  message: string;
-  container?: { id?: string; name?: string; image?: string };
-  fields?: Record<string, unknown>;
-  format?: string;
-  parse_error?: boolean;
-  truncated?: boolean;
-}
+/** A stored record as the API returns it: the shared model plus its stable id. */
+export type LogRecord = ModelLogRecord & { id: string };
 
 export interface SearchPage {
   records: LogRecord[];
@@ -42,16 +29,7 @@ export interface LogContext {
   after: LogRecord[];
 }
 
-export interface ClusterEvent {
-  id: string;
-  ts: number;
-  host: string;
-  kind: string;
-  action: string;
-  actor?: { id?: string; name?: string; image?: string };
-  attributes?: Record<string, string>;
-  message?: string;
-}
+export type ClusterEvent = ModelClusterEvent & { id: string };
 
 export interface EventPage {
   events: ClusterEvent[];

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { eventually, REPO_ROOT, startBirdseye, type BirdseyeProcess } from '../helpers/birdseye-process.ts';
+import { launchChromium, VIEWPORT, WAIT_MS } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_INDEX = path.join(REPO_ROOT, 'dist', 'web', 'index.html');
-const VIEWPORT = { width: 1280, height: 800 };
-const WAIT_MS = 20_000;
 /** Set to a path to save a screenshot of the dashboard there (docs/screenshot.png). */
 const SCREENSHOT = process.env.BIRDSEYE_SCREENSHOT;
 /** How long the screenshot waits so the charts show a line rather than a dot. */
@@ -35,25 +31,8 @@ describe('web UI', () => {
   const host = os.hostname();
 
   before(async () => {
-    assert.ok(existsSync(WEB_INDEX), `the UI is not built (${WEB_INDEX} is missing): run npm run build:web`);
-    assert.ok(
-      existsSync(CHROMIUM),
-      `${CHROMIUM} is missing: run \`node scripts/setup.mjs\` as root (or \`apt-get install chromium\`)`,
-    );
+    browser = await launchChromium();
     birdseye = await startBirdseye('up', { args: ['--interval-ms', '1000'] });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
     signedIn = await browser.newContext({ viewport: VIEWPORT });
     page = await signedIn.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -1,6 +1,5 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '../../../core/atomic-file.ts';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 
 /**
  * Where the Docker source is, on disk: `<stateDir>/docker.positions.json` holds the position of
@@ -94,21 +93,7 @@ export class PositionStore {
     this.scheduled = false;
     if (!this.dirty) return;
     try {
-      const temporary = `${this.file}.tmp`;
-      const fd = openSync(temporary, 'w', 0o600);
-      try {
-        writeSync(fd, JSON.stringify(this.state));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temporary, this.file);
-      const dir = openSync(path.dirname(this.file), 'r');
-      try {
-        fsyncSync(dir);
-      } finally {
-        closeSync(dir);
-      }
+      writeFileAtomic(this.file, JSON.stringify(this.state));
       this.dirty = false;
     } catch (error) {
       // The old positions stay; the next commit tries again. A restart meanwhile repeats entries.

@@ -1,6 +1,5 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeFileAtomic } from '../../../core/atomic-file.ts';
 
 /**
  * The journald cursor on disk: `<stateDir>/journald.cursor`, one line, the `__CURSOR` of the last
@@ -53,30 +52,11 @@ export class CursorStore {
     const cursor = this.next;
     if (cursor === undefined || cursor === this.last) return;
     try {
-      writeAtomically(this.file, `${cursor}\n`);
+      writeFileAtomic(this.file, `${cursor}\n`);
       this.last = cursor;
     } catch (error) {
       // The old cursor stays and the next commit tries again; a restart meanwhile repeats entries.
       this.onError(error);
     }
-  }
-}
-
-function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, file);
-  // The rename is durable only once the directory entry is.
-  const dir = openSync(path.dirname(file), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
   }
 }

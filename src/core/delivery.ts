@@ -1,0 +1,68 @@
+import { Agent, request } from 'undici';
+
+/**
+ * What one delivery attempt came to, for agent sinks and alert notifiers alike. Only the caller's
+ * retry stage retries; senders never loop.
+ * - ok: the receiver took it.
+ * - retryable: try again later (connection error, timeout, 408, 429, 5xx, SMTP 4xx), after
+ *   `retry_after_ms` if the receiver said so.
+ * - failed: rejected for good (other 4xx, SMTP 5xx); sending it again would fail again.
+ */
+export type SendResult =
+  | { outcome: 'ok' }
+  | { outcome: 'retryable'; reason: string; retry_after_ms?: number }
+  | { outcome: 'failed'; reason: string };
+
+/** Retry-After is either seconds or an HTTP date. */
+export function parseRetryAfter(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** How an HTTP status maps to an outcome, for every HTTP sender alike. */
+export function classifyStatus(status: number, body: string, retryAfter?: number): SendResult {
+  if (status >= 200 && status < 300) return { outcome: 'ok' };
+  const reason = `HTTP ${status}: ${body.slice(0, 500)}`;
+  if (status === 408 || status === 429 || status >= 500) {
+    return retryAfter === undefined
+      ? { outcome: 'retryable', reason }
+      : { outcome: 'retryable', reason, retry_after_ms: retryAfter };
+  }
+  return { outcome: 'failed', reason };
+}
+
+/**
+ * The one HTTP POST of every HTTP sender, with keep-alive and timeouts, classified by
+ * `classifyStatus`. Errors are reported without the URL: some URLs (Slack, Teams) are secrets.
+ */
+export class HttpPoster {
+  private readonly dispatcher: Agent;
+
+  constructor(timeoutMs: number, keepAliveMs = 30_000) {
+    this.dispatcher = new Agent({
+      connectTimeout: timeoutMs,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      keepAliveTimeout: keepAliveMs,
+    });
+  }
+
+  async post(url: string, body: string | Buffer, headers: Record<string, string>): Promise<SendResult> {
+    try {
+      const response = await request(url, { method: 'POST', dispatcher: this.dispatcher, headers, body });
+      const text = await response.body.text();
+      return classifyStatus(response.statusCode, text, parseRetryAfter(response.headers['retry-after']));
+    } catch (error) {
+      const err = error as NodeJS.ErrnoException;
+      return { outcome: 'retryable', reason: `${err.code ?? 'error'}: ${err.message}` };
+    }
+  }
+
+  /** Safe to call more than once. */
+  async close(): Promise<void> {
+    if (!this.dispatcher.closed) await this.dispatcher.close();
+  }
+}
