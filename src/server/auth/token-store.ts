@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../storage/sqlite/open-database.ts';
 
 export type Scope = 'ingest' | 'read' | 'admin';
 
@@ -30,9 +30,7 @@ export class TokenStore {
   private closed = false;
 
   constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
-    this.db = new Database(path.join(dir, 'auth.sqlite'));
-    this.db.pragma('journal_mode = WAL');
+    this.db = openSqliteFile(path.join(dir, 'auth.sqlite'));
     this.db.exec(`CREATE TABLE IF NOT EXISTS tokens (
       hash BLOB PRIMARY KEY, tenant TEXT NOT NULL, scopes TEXT NOT NULL, name TEXT NOT NULL, created_ts REAL NOT NULL)`);
   }

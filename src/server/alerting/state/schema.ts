@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { BirdseyeError } from '../../../core/errors.ts';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../../storage/sqlite/open-database.ts';
 
 /**
  * Alert state lives in its own file, `<data_dir>/server/alerts.sqlite`, apart from the data store,
@@ -32,17 +31,7 @@ CREATE TABLE IF NOT EXISTS nflog (
 `;
 
 export function openAlertDatabase(dataDir: string): Database.Database {
-  const dir = path.join(dataDir, 'server');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'alerts.sqlite');
-  let db: Database.Database;
-  try {
-    db = new Database(file);
-  } catch (cause) {
-    throw new BirdseyeError('BE_STORAGE', `cannot open ${file}: ${(cause as Error).message}`, { cause });
-  }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const db = openSqliteFile(path.join(dataDir, 'server', 'alerts.sqlite'));
   db.exec(SCHEMA);
   return db;
 }

@@ -6,12 +6,12 @@ import { registerFunctions } from './functions.ts';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
 
 /**
- * Opens (or creates) the store's file with the settings every connection needs and the base
- * tables in place. Returns the schema version the file had, for the caller's migration.
+ * Opens (or creates) one of the server's SQLite files, its directory included, in WAL mode; a file
+ * that cannot be opened is a BE_STORAGE error naming it. Every server file (data, tokens, alerts)
+ * is opened here.
  */
-export function openDatabase(dir: string): { db: Database.Database; version: number } {
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'birdseye.sqlite');
+export function openSqliteFile(file: string): Database.Database {
+  mkdirSync(path.dirname(file), { recursive: true });
   let db: Database.Database;
   try {
     db = new Database(file);
@@ -21,6 +21,16 @@ export function openDatabase(dir: string): { db: Database.Database; version: num
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process kill; only an OS crash may lose the last transactions.
   db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+/**
+ * Opens (or creates) the store's file with the settings every connection needs and the base
+ * tables in place. Returns the schema version the file had, for the caller's migration.
+ */
+export function openDatabase(dir: string): { db: Database.Database; version: number } {
+  const file = path.join(dir, 'birdseye.sqlite');
+  const db = openSqliteFile(file);
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     db.close();
