@@ -2,6 +2,7 @@
  * Time ranges as the URL and the API hold them: relative (`now-1h` … `now`) or absolute (RFC 3339).
  * Pure, so tested in Node.
  */
+import { parseTimeText } from '../model/time.ts';
 
 export interface TimeRange {
   from: string;
@@ -10,15 +11,6 @@ export interface TimeRange {
 
 export const RELATIVE_RANGES = ['15m', '1h', '6h', '24h', '7d'] as const;
 export const DEFAULT_RANGE: TimeRange = { from: 'now-1h', to: 'now' };
-
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
 
 /** The range in the URL params, or the default one hour up to now. */
 export function rangeOf(params: Record<string, string | undefined>): TimeRange {
@@ -31,14 +23,9 @@ export function relativeSpan(range: TimeRange): string | undefined {
   return /^now-(\d+(?:ms|s|m|h|d|w))$/.exec(range.from)?.[1];
 }
 
-/** A time as the API accepts it, in epoch ms; undefined when it is not one. */
+/** A time as the API accepts it (the API's own grammar), in epoch ms; undefined when it is not one. */
 export function resolveTime(text: string, now: number): number | undefined {
-  if (text === 'now') return now;
-  const relative = /^now-(\d+)(ms|s|m|h|d|w)$/.exec(text);
-  if (relative) return now - Number(relative[1]) * UNIT_MS[relative[2]!]!;
-  if (/^\d+$/.test(text)) return Number(text);
-  const parsed = Date.parse(text);
-  return Number.isNaN(parsed) ? undefined : parsed;
+  return parseTimeText(text, now);
 }
 
 /** An absolute range, e.g. for a zoom into the histogram. */
