@@ -15,6 +15,8 @@ const PARTS = [
   },
   { what: 'dockerd (docker tests run a private engine)', file: '/usr/sbin/dockerd', pkg: 'docker.io' },
   { what: 'busybox (docker tests import it as their image)', file: '/bin/busybox', pkg: 'busybox-static' },
+  { what: 'etcd (cluster-wide config tests run a private etcd)', file: '/usr/bin/etcd', pkg: 'etcd-server' },
+  { what: 'etcdctl (etcd tests set up users with it)', file: '/usr/bin/etcdctl', pkg: 'etcd-client' },
 ];
 
 const missing = PARTS.filter((part) => !existsSync(part.file));

@@ -33,7 +33,8 @@ export interface RunningAgent {
 
 const SHUTDOWN_DEADLINE_MS = 5_000;
 
-function telemetryServer(telemetry: Telemetry, port: number, host: string): Promise<Server> {
+/** Serves /healthz and /metrics; exported for the etcd-driven agent, which keeps one across reloads. */
+export function telemetryServer(telemetry: Telemetry, port: number, host: string): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.url === '/metrics') {
       response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(telemetry.render());

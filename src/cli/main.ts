@@ -6,12 +6,19 @@ import {
   type Command as CommandName,
   type Config,
 } from '../config/index.ts';
+import { LiveConfig } from '../config/etcd/live-config.ts';
 import { BirdseyeError } from '../core/errors.ts';
 import { VERSION } from '../version.ts';
 import { loggerFor } from './commands.ts';
+import { configCommand, flagValues } from './config-command.ts';
+import { explainLines } from './explain.ts';
 import { runAgent, runServer, runUp } from './run.ts';
 
-type Runner = (config: Readonly<Config>, logger: ReturnType<typeof loggerFor>) => Promise<void>;
+type Runner = (
+  config: Readonly<Config>,
+  logger: ReturnType<typeof loggerFor>,
+  live?: LiveConfig,
+) => Promise<void>;
 
 const COMMANDS: Array<{ name: CommandName; summary: string; run: Runner }> = [
   {
@@ -37,6 +44,40 @@ function fail(error: unknown): never {
   }
   process.stderr.write(`birdseye: ${err.stack ?? String(error)}\n`);
   process.exit(1);
+}
+
+/** `birdseye agent config --explain`: the agent's effective config and where each value came from. */
+function explainCommand(agent: Command): void {
+  const command = agent
+    .command('config')
+    .description("print the agent's effective config: each value and where it came from")
+    .requiredOption(
+      '--explain',
+      'print each effective value with its origin (default, file, etcd, env, flag)',
+    );
+  command.addOption(new Option('-c, --config <file>', 'YAML config file').env(CONFIG_FILE_ENV));
+  for (const option of OPTIONS.filter((o) => o.commands.includes('agent'))) {
+    const flag =
+      option.type === 'boolean' ? `--${option.flag}` : `--${option.flag} <${option.argName ?? 'value'}>`;
+    command.addOption(new Option(flag, `${option.help} [env: ${option.env}]`));
+  }
+  command.action(async (_own: unknown, self: Command) => {
+    try {
+      // Flags may stand before or after `config`; the ones before belong to `agent`.
+      const flags = self.optsWithGlobals<Record<string, unknown>>();
+      const load = { file: flags.config as string | undefined, flags: flagValues(flags) };
+      const logger = loggerFor(loadConfig(load));
+      const live = await LiveConfig.start({ load, logger, watch: false });
+      await live.close();
+      const lines = explainLines(live.current, (key) => !key.startsWith('server.'));
+      if (live.etcd.endpoints.length && live.source !== 'etcd') {
+        lines.unshift(`# etcd unreachable: etcd values are from the cache (${live.source})`);
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    } catch (error) {
+      fail(error);
+    }
+  });
 }
 
 export function buildProgram(): Command {
@@ -66,13 +107,19 @@ export function buildProgram(): Command {
             flags[o.flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())],
           ]),
         );
-        const config = loadConfig({ file: flags.config as string | undefined, flags: camel });
-        await spec.run(config, loggerFor(config));
+        const load = { file: flags.config as string | undefined, flags: camel };
+        const logger = loggerFor(loadConfig(load));
+        // With --etcd the cluster-wide settings join in (precedence in config/load.ts); the agent also watches them.
+        const live = await LiveConfig.start({ load, logger, watch: spec.name === 'agent' });
+        await spec.run(live.current.config, logger, live);
+        if (spec.name !== 'agent') await live.close();
       } catch (error) {
         fail(error);
       }
     });
+    if (spec.name === 'agent') explainCommand(command);
   }
+  program.addCommand(configCommand(fail));
   return program;
 }
 

@@ -1,8 +1,10 @@
 import { startAgent } from '../agent/agent.ts';
+import type { LiveConfig } from '../config/etcd/live-config.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { ensureLocalAgentToken } from '../server/auth/admin-token.ts';
 import { startServer } from '../server/server.ts';
+import { superviseAgent } from './agent-supervisor.ts';
 import { banner, browsableUrl, dataDirOf, findingLines, sourceLines } from './commands.ts';
 import { exitOnSignals } from './lifecycle.ts';
 
@@ -35,15 +37,22 @@ export async function runServer(config: Readonly<Config>, logger: Logger): Promi
   ]);
 }
 
-export async function runAgent(config: Readonly<Config>, logger: Logger): Promise<void> {
-  const agent = await startAgent(config, logger);
-  exitOnSignals(() => agent.close(), logger);
+export async function runAgent(config: Readonly<Config>, logger: Logger, live?: LiveConfig): Promise<void> {
+  if (!live) throw new Error('runAgent needs the live config');
+  const supervised = await superviseAgent(live, logger);
+  exitOnSignals(() => supervised.close(), logger);
+  const agent = supervised.agent;
+  const etcd = live.etcd.endpoints.length
+    ? [`  etcd       ${live.etcd.endpoints.join(',')} ${live.prefix} (settings from ${live.source})`]
+    : [];
   banner([
     `  Agent      host "${config.host_name}" shipping to ${config.agent.server_url ?? '?'}`,
+    ...etcd,
+    ...(supervised.waiting ? [`  Waiting    ${supervised.waiting}`] : []),
     `  State      ${dataDirOf(config)}/agent`,
-    ...(agent.url ? [`  Metrics    ${agent.url}/metrics`] : []),
-    ...sourceLines(agent.sources),
-    ...findingLines(agent.findings),
+    ...(supervised.url ? [`  Metrics    ${supervised.url}/metrics`] : []),
+    ...sourceLines(agent?.sources ?? []),
+    ...findingLines(agent?.findings ?? []),
     'Stop with Ctrl-C.',
   ]);
 }

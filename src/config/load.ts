@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { BirdseyeError, formatPath } from '../core/errors.ts';
+import { isPlainObject, leafPaths, mergeAt, type EtcdLayer } from './etcd/layer.ts';
 import { OPTIONS, type OptionSpec } from './options.ts';
 import { configSchema, type Config } from './schema.ts';
 
@@ -10,6 +11,22 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Flag values by flag name (`data-dir`), as commander hands them over (strings). */
   flags?: Record<string, unknown>;
+  /** This node's settings from etcd (see etcd/layer.ts), between the file and the environment. */
+  etcd?: EtcdLayer | undefined;
+  /** Shown as the origin of etcd values, e.g. `/birdseye/default/`. */
+  etcdPrefix?: string;
+}
+
+/** Where an effective value came from: `default`, `file`, `etcd`, `env` or `flag`, and which one. */
+export interface Origin {
+  readonly layer: 'default' | 'file' | 'etcd' | 'env' | 'flag';
+  readonly detail?: string;
+}
+
+export interface ResolvedConfig {
+  readonly config: Readonly<Config>;
+  /** Origin of each leaf that is not a default, by dotted path (`agent.gateway.port`). */
+  readonly origins: ReadonlyMap<string, Origin>;
 }
 
 type Tree = Record<string, unknown>;
@@ -17,8 +34,7 @@ type Tree = Record<string, unknown>;
 function setPath(tree: Tree, path: readonly string[], value: unknown): void {
   let node = tree;
   for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    if (!isPlainObject(node[key])) node[key] = {};
     node = node[key] as Tree;
   }
   node[path[path.length - 1]!] = value;
@@ -62,37 +78,59 @@ function readFile(file: string): Tree {
 }
 
 /**
- * Builds the config from defaults < file < environment < flags, validates it once against the
- * schema and freezes it. An invalid value is reported with its key and where it came from.
+ * Builds the config from defaults < file < etcd < environment < flags, validates it once against
+ * the schema and freezes it. This is the one place that knows the precedence. An invalid value is
+ * reported with its key and where it came from.
  */
-export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
+export function resolveConfig(options: LoadOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;
   const file = options.file;
   const tree: Tree = file ? readFile(file) : {};
-  const origins = new Map<string, string>();
+  const origins = new Map<string, Origin>();
+  const record = (path: readonly string[], value: unknown, origin: Origin) => {
+    for (const leaf of leafPaths(path, value)) origins.set(leaf.join('.'), origin);
+  };
+  if (file) record([], tree, { layer: 'file', detail: file });
+  if (options.etcd) {
+    for (const [key, value] of Object.entries(options.etcd.tree)) mergeAt(tree, [key], value);
+    for (const [path, key] of options.etcd.keys) {
+      origins.set(path, { layer: 'etcd', detail: `${options.etcdPrefix ?? ''}${key}` });
+    }
+  }
   for (const spec of OPTIONS) {
     const raw = env[spec.env];
     if (raw === undefined || raw === '') continue;
     setPath(tree, spec.path, coerce(spec, raw, spec.env));
-    origins.set(spec.path.join('.'), spec.env);
+    origins.set(spec.path.join('.'), { layer: 'env', detail: spec.env });
   }
   for (const spec of OPTIONS) {
     const raw = options.flags?.[spec.flag];
     if (raw === undefined) continue;
     setPath(tree, spec.path, coerce(spec, raw, `--${spec.flag}`));
-    origins.set(spec.path.join('.'), `--${spec.flag}`);
+    origins.set(spec.path.join('.'), { layer: 'flag', detail: `--${spec.flag}` });
   }
 
   const result = configSchema.safeParse(tree);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const key = formatPath(issue.path);
-      const origin = origins.get(issue.path.join('.')) ?? (file ? `config file ${file}` : 'defaults');
+      const found = origins.get(issue.path.join('.'));
+      const origin = found
+        ? found.layer === 'file'
+          ? `config file ${file}`
+          : `${found.layer === 'etcd' ? 'etcd ' : ''}${found.detail}`
+        : file
+          ? `config file ${file}`
+          : 'defaults';
       return `  ${key} (from ${origin}): ${issue.message}`;
     });
     throw new BirdseyeError('BE_CONFIG_INVALID', `invalid configuration:\n${lines.join('\n')}`);
   }
-  return deepFreeze(result.data);
+  return { config: deepFreeze(result.data), origins };
+}
+
+export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
+  return resolveConfig(options).config;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -3,7 +3,7 @@
  * a config-file key. This table is the single list: the CLI builds its flags from it and the loader
  * reads the environment through it, so the three can never drift apart.
  */
-export type Command = 'up' | 'server' | 'agent';
+export type Command = 'up' | 'server' | 'agent' | 'config';
 
 export interface OptionSpec {
   /** Long flag without dashes, e.g. `data-dir`. */
@@ -20,6 +20,7 @@ export interface OptionSpec {
 const ALL: readonly Command[] = ['up', 'server', 'agent'];
 const SERVER: readonly Command[] = ['up', 'server'];
 const AGENT: readonly Command[] = ['up', 'agent'];
+const ETCD: readonly Command[] = ['up', 'server', 'agent', 'config'];
 
 export const OPTIONS: readonly OptionSpec[] = [
   {
@@ -138,6 +139,69 @@ export const OPTIONS: readonly OptionSpec[] = [
     argName: 'dir',
     help: "where the host's /proc is mounted (default /proc)",
     commands: AGENT,
+  },
+  {
+    flag: 'etcd',
+    env: 'BIRDSEYE_ETCD',
+    path: ['etcd', 'endpoints'],
+    type: 'string',
+    argName: 'url[,url]',
+    help: 'etcd v3 endpoints holding cluster-wide settings, e.g. http://etcd:2379',
+    commands: ETCD,
+  },
+  {
+    flag: 'etcd-cluster',
+    env: 'BIRDSEYE_ETCD_CLUSTER',
+    path: ['etcd', 'cluster'],
+    type: 'string',
+    argName: 'name',
+    help: 'cluster name: settings live under /birdseye/<name>/ (default "default")',
+    commands: ETCD,
+  },
+  {
+    flag: 'etcd-user',
+    env: 'BIRDSEYE_ETCD_USER',
+    path: ['etcd', 'username'],
+    type: 'string',
+    argName: 'user',
+    help: 'etcd user name (etcd auth)',
+    commands: ETCD,
+  },
+  {
+    flag: 'etcd-password',
+    env: 'BIRDSEYE_ETCD_PASSWORD',
+    path: ['etcd', 'password'],
+    type: 'string',
+    argName: 'password',
+    help: 'etcd password (prefer the environment variable)',
+    commands: ETCD,
+  },
+  {
+    flag: 'etcd-ca',
+    env: 'BIRDSEYE_ETCD_CA',
+    path: ['etcd', 'ca_file'],
+    type: 'string',
+    argName: 'file',
+    help: "CA certificate that signed etcd's server certificate",
+    commands: ETCD,
+  },
+  {
+    flag: 'etcd-cert',
+    env: 'BIRDSEYE_ETCD_CERT',
+    path: ['etcd', 'cert_file'],
+    type: 'string',
+    argName: 'file',
+    help: 'client certificate for etcd',
+    commands: ETCD,
+  },
+  {
+    flag: 'etcd-key',
+    env: 'BIRDSEYE_ETCD_KEY',
+    path: ['etcd', 'key_file'],
+    type: 'string',
+    argName: 'file',
+    help: 'key of the etcd client certificate',
+    commands: ETCD,
   },
 ];
 

@@ -6,6 +6,7 @@ import { hostMetricsSchema } from '../agent/sources/host-metrics/config.ts';
 import { journaldSchema } from '../agent/sources/journald/config.ts';
 import { gatewaySchema } from '../agent/sources/gateway/config.ts';
 import { alertingSchema } from '../server/alerting/config.ts';
+import { etcdSchema } from './etcd/config.ts';
 
 /**
  * The one configuration schema. Defaults live here; every key that is a quantity carries its unit.
@@ -74,6 +75,8 @@ export const configSchema = z
     log_format: z.enum(['auto', 'text', 'json']).default('auto'),
     server: serverSchema.prefault({}),
     agent: agentSchema.prefault({}),
+    /** Cluster-wide settings in etcd (docs/configuration.md, "Cluster-wide settings in etcd"). */
+    etcd: etcdSchema.prefault({}),
   })
   .strict();
 

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   BE_STORAGE: 500,
   BE_INTERNAL: 500,
   BE_LISTEN: 500,
+  BE_ETCD: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

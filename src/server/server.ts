@@ -5,6 +5,8 @@ import type { Logger } from '../core/logger.ts';
 import { componentCounters, Telemetry } from '../core/telemetry.ts';
 import { VERSION } from '../version.ts';
 import { startAlerting } from './alerting/engine.ts';
+import { AgentDirectory } from '../config/etcd/registrations.ts';
+import { agentRoutes } from './api/agent-routes.ts';
 import { alertRoutes } from './api/alert-routes.ts';
 import { errorHandling } from './api/errors.ts';
 import { logRoutes } from './api/log-routes.ts';
@@ -38,7 +40,18 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const admin = ensureAdminToken(tokens, dataDir, config.server.admin_token);
   const started = Date.now();
   const stopRetention = startRetention(storage, config.server.retention_days, logger);
-  const alerting = startAlerting({ config: config.server.alerting, storage, dataDir, telemetry, logger });
+  // With etcd, the registered agents are the nodes that should be reporting.
+  const agents = config.etcd.endpoints.length ? new AgentDirectory(config.etcd, logger) : undefined;
+  agents?.start();
+  const expectedHosts = agents && (() => agents.list().map((a) => ({ host: a.host, since: a.seen_at })));
+  const alerting = startAlerting({
+    config: config.server.alerting,
+    storage,
+    dataDir,
+    telemetry,
+    logger,
+    ...(expectedHosts ? { expectedHosts } : {}),
+  });
 
   const app = Fastify({
     logger: false,
@@ -57,6 +70,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   logRoutes(app, storage, tokens);
   tailRoutes(app, { storage, tokens, counters: componentCounters(telemetry, 'api', 'tail') });
   alertRoutes(app, alerting, tokens);
+  agentRoutes(app, { storage, tokens, agents });
   app.get('/healthz', () => ({ status: 'ok', version: VERSION, uptime_ms: Date.now() - started }));
   app.get('/metrics', (_request, reply) => reply.type('text/plain; version=0.0.4').send(telemetry.render()));
   const webBuilt = await webRoutes(app);
@@ -83,6 +97,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
         await app.close();
         // Before storage: a rule evaluation in flight still reads from it.
         await alerting.close();
+        await agents?.close();
         await storage.close();
         tokens.close();
         logger.info('server stopped');

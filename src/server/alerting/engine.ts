@@ -44,6 +44,8 @@ export interface AlertingDeps {
   readonly manual?: boolean;
   /** Replaces the channels of the config (tests use MemoryNotifier). */
   readonly notifiers?: ReadonlyMap<string, Notifier>;
+  /** Nodes registered in etcd, for absence rules. */
+  readonly expectedHosts?: () => ReadonlyArray<{ host: string; since: number }>;
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -107,6 +109,7 @@ export function startAlerting(deps: AlertingDeps): AlertEngine {
         storage: deps.storage,
         now,
         interval_ms: config.interval_ms,
+        ...(deps.expectedHosts ? { expectedHosts: deps.expectedHosts } : {}),
       });
     } catch (error) {
       // A failed evaluation changes nothing: resolving on an error would page "resolved" falsely.

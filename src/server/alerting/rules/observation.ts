@@ -12,6 +12,11 @@ export interface EvalContext {
   readonly now: number;
   /** The engine's interval: metric rules read buckets this wide so one interval shows a new sample. */
   readonly interval_ms: number;
+  /**
+   * Hosts that should be reporting (registered in etcd) with when they were first expected: an
+   * absence rule misses them even if they never sent anything.
+   */
+  readonly expectedHosts?: () => ReadonlyArray<{ host: string; since: number }>;
 }
 
 /** Bounds the records a grouped log or event rule reads per evaluation; past it counts are partial. */

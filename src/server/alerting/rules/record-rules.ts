@@ -68,7 +68,13 @@ export async function evaluateEvents(rule: RuleOf<'event'>, ctx: EvalContext): P
 /** Absence rule: hosts whose last report is older than `after_ms` (value: the silence in ms). */
 export async function evaluateAbsence(rule: RuleOf<'absence'>, ctx: EvalContext): Promise<Observation[]> {
   const hosts = await ctx.storage.hosts(rule.tenant);
-  return hosts
-    .map((h) => ({ labels: { host: h.host }, value: ctx.now - h.last_seen }))
-    .filter((o) => o.value > rule.after_ms && o.value < rule.forget_after_ms);
+  const reported = new Set(hosts.map((h) => h.host));
+  // Registrations carry no tenant: registered nodes are expected in the default tenant.
+  const expected = rule.tenant === 'default' ? (ctx.expectedHosts?.() ?? []) : [];
+  return [
+    ...hosts.map((h) => ({ labels: { host: h.host }, value: ctx.now - h.last_seen })),
+    ...expected
+      .filter((e) => !reported.has(e.host))
+      .map((e) => ({ labels: { host: e.host }, value: ctx.now - e.since })),
+  ].filter((o) => o.value > rule.after_ms && o.value < rule.forget_after_ms);
 }
