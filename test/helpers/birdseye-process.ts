@@ -29,6 +29,8 @@ export interface StartOptions {
   /** Text on stdout that means "started" (default: the banner's "Stop with Ctrl-C."). */
   readyText?: string;
   timeoutMs?: number;
+  /** false: leave the gateway port to the config (etcd), instead of turning the gateway off. */
+  gatewayOff?: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function startBirdseye(
   const args = [BIN, command, '--data-dir', dataDir, '--log-format', 'json'];
   if (command !== 'agent') args.push('--port', '0', '--listen-address', '127.0.0.1');
   // The gateway's default port 9000 would collide between tests; a test that wants it sets a port.
-  if (command !== 'server') args.push('--gateway-port', '0');
+  if (command !== 'server' && options.gatewayOff !== false) args.push('--gateway-port', '0');
   args.push(...(options.args ?? []));
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
