@@ -108,10 +108,12 @@ describe('cluster-wide config in etcd (real etcd, server and agent processes)', 
     assert.match(refused.stderr, /agent\/gateway\/port: .*expected number/);
     await etcd.etcdctl(['put', `${PREFIX}hosts/live-1/agent/gateway/port`, 'ninety']);
     await eventually(
-      async () =>
-        live.stderr().includes(`etcd value ${PREFIX}hosts/live-1/agent/gateway/port rejected`)
-          ? true
-          : undefined,
+      () =>
+        Promise.resolve(
+          live.stderr().includes(`etcd value ${PREFIX}hosts/live-1/agent/gateway/port rejected`)
+            ? true
+            : undefined,
+        ),
       20_000,
       'the rejection in the agent log',
     );
