@@ -137,6 +137,18 @@ describe('cluster-wide config in etcd (real etcd, server and agent processes)', 
     assert.equal((await config('set', 'agent/gateway/port', String(first), '--host', 'cached-1')).code, 0);
     const once = await startAgent('cached-1', dataDir);
     await once.stop();
+    // A clean stop revokes the registration's lease: the server sees the node as no longer running.
+    await eventually(
+      async () => {
+        const { body } = await getJson<{ agents: Array<{ host: string; registered: boolean }> }>(
+          `${server.url}/api/v1/agents`,
+          token,
+        );
+        return body.agents.find((a) => a.host === 'cached-1')?.registered === false ? true : undefined;
+      },
+      20_000,
+      'cached-1 to be unregistered',
+    );
     const cache = JSON.parse(readFileSync(path.join(dataDir, 'agent', 'etcd-config.json'), 'utf8')) as {
       kvs: Record<string, string>;
     };
