@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -119,6 +120,24 @@ describe('cluster-wide config in etcd (real etcd, server and agent processes)', 
     );
     await sendLine(port, 'etcd-still-good');
     await arrived('etcd-still-good');
+  });
+
+  it('keeps running with the previous settings when new ones cannot run (port in use)', async () => {
+    const blocker = net.createServer();
+    const busy = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(busy, '0.0.0.0', resolve));
+    try {
+      assert.equal((await config('set', 'agent/gateway/port', String(busy), '--host', 'live-1')).code, 0);
+      await eventually(
+        () => Promise.resolve(live.stderr().includes('the new settings do not run') ? true : undefined),
+        20_000,
+        'the agent to report that the new settings do not run',
+      );
+      await sendLine(port, 'etcd-rolled-back');
+      await arrived('etcd-rolled-back');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   it('resumes its watch after etcd restarts and applies what changed', async () => {
