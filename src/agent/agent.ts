@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import { BirdseyeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import type { ClientTls } from '../core/tls-client.ts';
 import { Telemetry } from '../core/telemetry.ts';
 import { VERSION } from '../version.ts';
 import { detectEnvironment, type Finding } from './detect.ts';
@@ -20,6 +21,8 @@ export interface AgentOptions {
   /** Overrides config.agent.server_url / token (used by `birdseye up`). */
   serverUrl?: string;
   token?: string;
+  /** Overrides agent.tls: how the sink verifies the server (used by `birdseye up`). */
+  tls?: ClientTls;
 }
 
 export interface RunningAgent {
@@ -90,7 +93,11 @@ export async function startAgent(
   try {
     for (const sourceToken of new Set([undefined, ...sources.map((s) => s.token)])) {
       const key = sourceToken ?? token;
-      const sink = SINKS.birdseye!(config, { serverUrl, token: key });
+      const sink = SINKS.birdseye!(config, {
+        serverUrl,
+        token: key,
+        ...(options.tls ? { tls: options.tls } : {}),
+      });
       const pipeline = await Pipeline.open({
         id:
           sourceToken === undefined

@@ -1,6 +1,7 @@
 import { startAgent } from '../agent/agent.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
+import { localAgentTls } from './local-tls.ts';
 import { ensureLocalAgentToken } from '../server/auth/admin-token.ts';
 import { startServer } from '../server/server.ts';
 import { banner, browsableUrl, dataDirOf, findingLines, sourceLines } from './commands.ts';
@@ -56,6 +57,7 @@ export async function runUp(config: Readonly<Config>, logger: Logger): Promise<v
     serverUrl: server.url,
     token,
     telemetry: server.telemetry,
+    ...localAgentTls(config, server.tls),
   });
   exitOnSignals(async () => {
     await agent.close();

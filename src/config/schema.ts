@@ -6,6 +6,8 @@ import { hostMetricsSchema } from '../agent/sources/host-metrics/config.ts';
 import { journaldSchema } from '../agent/sources/journald/config.ts';
 import { gatewaySchema } from '../agent/sources/gateway/config.ts';
 import { alertingSchema } from '../server/alerting/config.ts';
+import { agentTlsSchema } from '../agent/sinks/birdseye/config.ts';
+import { serverTlsSchema } from '../server/tls/config.ts';
 
 /**
  * The one configuration schema. Defaults live here; every key that is a quantity carries its unit.
@@ -35,6 +37,8 @@ const agentSchema = z
     journald: journaldSchema.prefault({}),
     docker: dockerSchema.prefault({}),
     gateway: gatewaySchema.prefault({}),
+    /** How the agent checks an https:// server (CA file) and its client certificate; see docs/tls.md. */
+    tls: agentTlsSchema.prefault({}),
   })
   .strict();
 
@@ -62,6 +66,8 @@ const serverSchema = z
     retention_days: z.number().int().min(1).default(7),
     /** Rules, channels and routes; see docs/alerts.md. */
     alerting: alertingSchema.prefault({}),
+    /** HTTPS: certificate, key and optionally the CA of client certificates; see docs/tls.md. */
+    tls: serverTlsSchema.optional(),
   })
   .strict();
 

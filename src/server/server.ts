@@ -1,6 +1,7 @@
 import path from 'node:path';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.ts';
+import { BirdseyeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { componentCounters, Telemetry } from '../core/telemetry.ts';
 import { VERSION } from '../version.ts';
@@ -17,6 +18,7 @@ import { nativeIngest } from './ingest/native.ts';
 import type { StorageBackend } from './storage/backend.ts';
 import { STORAGE_BACKENDS } from './storage/registry.ts';
 import { startRetention } from './storage/retention.ts';
+import { httpsSetup, type HttpsSetup } from './tls/https-options.ts';
 
 export interface RunningServer {
   /** Base URL on the bound address, e.g. http://127.0.0.1:8080. */
@@ -27,6 +29,8 @@ export interface RunningServer {
   readonly storage: StorageBackend;
   readonly admin: ReturnType<typeof ensureAdminToken>;
   readonly webBuilt: boolean;
+  /** Set when the server speaks HTTPS (server.tls). */
+  readonly tls?: HttpsSetup;
   close(): Promise<void>;
 }
 
@@ -40,11 +44,8 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const stopRetention = startRetention(storage, config.server.retention_days, logger);
   const alerting = startAlerting({ config: config.server.alerting, storage, dataDir, telemetry, logger });
 
-  const app = Fastify({
-    logger: false,
-    bodyLimit: config.server.max_body_bytes,
-    forceCloseConnections: true,
-  });
+  const tls = config.server.tls && httpsSetup(config.server.tls);
+  const app = createApp(config, tls);
   errorHandling(app, logger);
   nativeIngest(app, {
     storage,
@@ -65,7 +66,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const host = config.server.listen_address === '0.0.0.0' ? '127.0.0.1' : config.server.listen_address;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url, data_dir: dataDir, storage: storage.kind }, 'server listening');
 
   let closing: Promise<void> | undefined;
@@ -77,6 +78,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     storage,
     admin,
     webBuilt,
+    ...(tls ? { tls } : {}),
     close() {
       closing ??= (async () => {
         stopRetention();
@@ -90,4 +92,19 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
       return closing;
     },
   };
+}
+
+/** Routes only see requests; whether they came over TLS does not change their types. */
+function createApp(config: Readonly<Config>, tls: HttpsSetup | undefined): FastifyInstance {
+  const options = { logger: false, bodyLimit: config.server.max_body_bytes, forceCloseConnections: true };
+  if (!tls) return Fastify(options);
+  try {
+    return Fastify({ ...options, https: tls.options });
+  } catch (cause) {
+    throw new BirdseyeError(
+      'BE_CONFIG_INVALID',
+      `server.tls: cannot use ${config.server.tls?.cert_file} with ${config.server.tls?.key_file}: ${(cause as Error).message} (is the key the certificate's own?)`,
+      { cause },
+    );
+  }
 }
