@@ -14,6 +14,8 @@ import { SINKS } from './sinks/registry.ts';
 import type { Sink } from './sinks/sink.ts';
 import type { Source } from './sources/source.ts';
 import { SOURCES } from './sources/registry.ts';
+import { agentStatus, type AgentStatus } from './status/agent-status.ts';
+import { startSelfReport } from './status/self-report.ts';
 
 export interface AgentOptions {
   /** Shared with the server in `birdseye up`, so one /metrics shows both. */
@@ -30,15 +32,24 @@ export interface RunningAgent {
   readonly sources: readonly Source[];
   /** Where /healthz and /metrics are served, if the agent serves them itself. */
   readonly url?: string;
+  /** What `/status` and `birdseye agent status` show. */
+  status(): AgentStatus;
   /** Stops sources, ships what is queued (bounded wait), closes the sink. Safe to call twice. */
   close(): Promise<void>;
 }
 
 const SHUTDOWN_DEADLINE_MS = 5_000;
 
-function telemetryServer(telemetry: Telemetry, port: number, host: string): Promise<Server> {
+function telemetryServer(
+  telemetry: Telemetry,
+  status: () => AgentStatus,
+  port: number,
+  host: string,
+): Promise<Server> {
   const server = createServer((request, response) => {
-    if (request.url === '/metrics') {
+    if (request.url === '/status') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(status()));
+    } else if (request.url === '/metrics') {
       response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(telemetry.render());
     } else if (request.url === '/healthz') {
       response
@@ -71,6 +82,7 @@ export async function startAgent(
       "agent.token is not set: pass --token TOKEN (or BIRDSEYE_TOKEN); the server's admin token is in its <data-dir>/admin-token",
     );
   }
+  const startedTs = Date.now();
   const telemetry = options.telemetry ?? new Telemetry();
   const log = logger.child({ component: 'agent' });
   const stateDir = path.join(path.resolve(config.data_dir), 'agent');
@@ -85,7 +97,19 @@ export async function startAgent(
   // token's tenant. Buffer directories are named after a hash of the token, so what a restart finds
   // buffered always goes out with the token it was collected for.
   const pipelines = new Map<string, { pipeline: Pipeline; sink: Sink }>();
+  const status = () =>
+    agentStatus({
+      version: VERSION,
+      hostName: config.host_name,
+      serverUrl,
+      startedTs,
+      telemetry,
+      sources,
+      pipelines: [...pipelines.values()].map((p) => p.pipeline),
+    });
+  let stopSelfReport = () => {};
   const stopAll = async () => {
+    stopSelfReport();
     await Promise.all(sources.map((s) => s.stop()));
     await Promise.all([...pipelines.values()].map(({ pipeline }) => pipeline.stop(SHUTDOWN_DEADLINE_MS)));
     await Promise.all([...pipelines.values()].map(({ sink }) => sink.close()));
@@ -116,6 +140,7 @@ export async function startAgent(
         batchMaxWaitMs: config.agent.batch_max_wait_ms,
         retryInitialBackoffMs: config.agent.retry_initial_backoff_ms,
         retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
+        catchUpLogIntervalMs: config.agent.catch_up_log_interval_ms,
       });
       pipelines.set(key, { pipeline, sink });
     }
@@ -124,6 +149,12 @@ export async function startAgent(
       source.start(pipeline.emitFor(source.id), pipeline.flow(source.id));
     }
     await Promise.all(sources.map((s) => s.ready?.() ?? Promise.resolve()));
+    stopSelfReport = startSelfReport(
+      pipelines.get(token)!.pipeline.emitFor('self'),
+      status,
+      telemetry,
+      config.agent.host_metrics.interval_ms,
+    );
   } catch (error) {
     await stopAll();
     throw error;
@@ -131,7 +162,7 @@ export async function startAgent(
 
   let http: Server | undefined;
   if (!options.telemetry && config.agent.port !== 0) {
-    http = await telemetryServer(telemetry, config.agent.port, config.agent.listen_address);
+    http = await telemetryServer(telemetry, status, config.agent.port, config.agent.listen_address);
   }
   const address = http?.address();
   const url =
@@ -148,6 +179,7 @@ export async function startAgent(
     findings: detectEnvironment(config.agent.host_metrics.proc_root),
     sources,
     ...(url ? { url } : {}),
+    status,
     close() {
       closing ??= (async () => {
         await stopAll();

@@ -8,6 +8,7 @@ import {
 } from '../config/index.ts';
 import { BirdseyeError } from '../core/errors.ts';
 import { VERSION } from '../version.ts';
+import { addAgentStatusCommand } from './agent-status.ts';
 import { loggerFor } from './commands.ts';
 import { runAgent, runServer, runUp } from './run.ts';
 
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
         fail(error);
       }
     });
+    if (spec.name === 'agent') addAgentStatusCommand(command);
   }
   return program;
 }

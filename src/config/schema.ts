@@ -28,6 +28,8 @@ const agentSchema = z
     request_timeout_ms: z.number().int().min(100).default(15_000),
     retry_initial_backoff_ms: z.number().int().min(1).default(500),
     retry_max_backoff_ms: z.number().int().min(1).default(30_000),
+    /** While a backlog drains, its progress (left, rate, time to go) is logged this often. */
+    catch_up_log_interval_ms: z.number().int().min(100).default(10_000),
     /** Port of the agent's own /healthz and /metrics; 0 turns it off (`birdseye up` serves them itself). */
     port: z.number().int().min(0).max(65_535).default(9001),
     listen_address: z.string().min(1).default('127.0.0.1'),
