@@ -147,8 +147,8 @@ export class StatusPage implements Page {
         el(
           'tr',
           {},
-          ...['Agent', 'Version', 'Last seen', 'Lines/s', 'Backlog', 'Errors', 'Drops'].map((h) =>
-            el('th', {}, h),
+          ...['Agent', 'Version', 'Last seen', 'Lines/s', 'Backlog', 'Errors', 'Drops'].map((h, i) =>
+            el('th', i >= 3 ? { class: 'num' } : {}, h),
           ),
         ),
       ),

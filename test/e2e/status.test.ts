@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { eventually, startBirdseye, type BirdseyeProcess } from '../helpers/birdseye-process.ts';
+import { eventually, REPO_ROOT, startBirdseye, type BirdseyeProcess } from '../helpers/birdseye-process.ts';
 import { freePort, sendTcp } from '../helpers/net.ts';
 import { journalJson, launchChromium, sampleLines, VIEWPORT, WAIT_MS } from './harness.ts';
+
+/** Set to a path to save a screenshot of the Status page there (docs/screenshot-status.png). */
+const SCREENSHOT = process.env.BIRDSEYE_STATUS_SCREENSHOT;
 
 describe('status page', () => {
   let browser: Browser | undefined;
@@ -62,6 +66,7 @@ describe('status page', () => {
       assert.equal(cells[5], '0', 'errors');
       assert.equal(cells[6], '0', 'drops');
       assert.match((await page.getByTestId('storage-bytes').textContent()) ?? '', /^\d+(\.\d+)? (KiB|MiB)$/);
+      if (SCREENSHOT) await page.screenshot({ path: path.resolve(REPO_ROOT, SCREENSHOT) });
     } finally {
       clearInterval(feeding);
     }
