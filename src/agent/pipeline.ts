@@ -15,7 +15,7 @@ import { Shipper } from './shipper.ts';
 import type { Sink } from './sinks/sink.ts';
 import type { Emit, Emitted, Flow } from './sources/source.ts';
 import { CatchUpLog } from './status/catch-up.ts';
-import { SinkStatus } from './status/sink-status.ts';
+import { registerDrainGauges, SinkStatus } from './status/sink-status.ts';
 
 export interface PipelineOptions {
   /** Names this pipeline in counters and its buffer directory: `default`, or `token-<hash>`. */
@@ -311,23 +311,6 @@ export class Pipeline {
     })();
     return this.stopping;
   }
-}
-
-function registerDrainGauges(telemetry: Telemetry, buffer: string, status: SinkStatus): () => void {
-  const labels = { buffer, sink: status.sinkId };
-  const removers = [
-    telemetry.gauge(
-      'agent_buffer_drain_bytes_per_second',
-      'Bytes a sink acknowledged out of the disk buffer per second, over the last 30 s.',
-      () => [{ labels, value: status.rate().bytes_per_second }],
-    ),
-    telemetry.gauge(
-      'agent_buffer_drain_entries_per_second',
-      'Buffer entries (batches) a sink acknowledged per second, over the last 30 s.',
-      () => [{ labels, value: status.rate().entries_per_second }],
-    ),
-  ];
-  return () => removers.forEach((remove) => remove());
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Telemetry } from '../../core/telemetry.ts';
+
 /**
  * What one shipper knows about its own health: how fast it drains the buffer (bytes and entries
  * acknowledged per second, over a sliding window of whole seconds) and the last delivery error.
@@ -41,4 +43,22 @@ export class SinkStatus {
     const span = Math.max(1, Math.min(this.windowS, (now - this.started) / 1000));
     return { bytes_per_second: bytes / span, entries_per_second: entries / span };
   }
+}
+
+/** Drain-rate gauges for /metrics, computed when scraped. */
+export function registerDrainGauges(telemetry: Telemetry, buffer: string, status: SinkStatus): () => void {
+  const labels = { buffer, sink: status.sinkId };
+  const removers = [
+    telemetry.gauge(
+      'agent_buffer_drain_bytes_per_second',
+      'Bytes a sink acknowledged out of the disk buffer per second, over the last 30 s.',
+      () => [{ labels, value: status.rate().bytes_per_second }],
+    ),
+    telemetry.gauge(
+      'agent_buffer_drain_entries_per_second',
+      'Buffer entries (batches) a sink acknowledged per second, over the last 30 s.',
+      () => [{ labels, value: status.rate().entries_per_second }],
+    ),
+  ];
+  return () => removers.forEach((remove) => remove());
 }
