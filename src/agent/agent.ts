@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import { BirdseyeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import type { ClientTls } from '../core/tls-client.ts';
 import { Telemetry } from '../core/telemetry.ts';
 import { VERSION } from '../version.ts';
 import { detectEnvironment, type Finding } from './detect.ts';
@@ -13,6 +14,8 @@ import { SINKS } from './sinks/registry.ts';
 import type { Sink } from './sinks/sink.ts';
 import type { Source } from './sources/source.ts';
 import { SOURCES } from './sources/registry.ts';
+import { agentStatus, type AgentStatus } from './status/agent-status.ts';
+import { startSelfReport } from './status/self-report.ts';
 
 export interface AgentOptions {
   /** Shared with the server in `birdseye up`, so one /metrics shows both. */
@@ -20,6 +23,8 @@ export interface AgentOptions {
   /** Overrides config.agent.server_url / token (used by `birdseye up`). */
   serverUrl?: string;
   token?: string;
+  /** Overrides agent.tls: how the sink verifies the server (used by `birdseye up`). */
+  tls?: ClientTls;
 }
 
 export interface RunningAgent {
@@ -27,16 +32,25 @@ export interface RunningAgent {
   readonly sources: readonly Source[];
   /** Where /healthz and /metrics are served, if the agent serves them itself. */
   readonly url?: string;
+  /** What `/status` and `birdseye agent status` show. */
+  status(): AgentStatus;
   /** Stops sources, ships what is queued (bounded wait), closes the sink. Safe to call twice. */
   close(): Promise<void>;
 }
 
 const SHUTDOWN_DEADLINE_MS = 5_000;
 
-/** Serves /healthz and /metrics; exported for the etcd-driven agent, which keeps one across reloads. */
-export function telemetryServer(telemetry: Telemetry, port: number, host: string): Promise<Server> {
+/** Serves /healthz, /metrics and /status; exported for the etcd-driven agent, which keeps one across reloads. */
+export function telemetryServer(
+  telemetry: Telemetry,
+  status: () => AgentStatus,
+  port: number,
+  host: string,
+): Promise<Server> {
   const server = createServer((request, response) => {
-    if (request.url === '/metrics') {
+    if (request.url === '/status') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(status()));
+    } else if (request.url === '/metrics') {
       response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(telemetry.render());
     } else if (request.url === '/healthz') {
       response
@@ -69,6 +83,7 @@ export async function startAgent(
       "agent.token is not set: pass --token TOKEN (or BIRDSEYE_TOKEN); the server's admin token is in its <data-dir>/admin-token",
     );
   }
+  const startedTs = Date.now();
   const telemetry = options.telemetry ?? new Telemetry();
   const log = logger.child({ component: 'agent' });
   const stateDir = path.join(path.resolve(config.data_dir), 'agent');
@@ -83,7 +98,19 @@ export async function startAgent(
   // token's tenant. Buffer directories are named after a hash of the token, so what a restart finds
   // buffered always goes out with the token it was collected for.
   const pipelines = new Map<string, { pipeline: Pipeline; sink: Sink }>();
+  const status = () =>
+    agentStatus({
+      version: VERSION,
+      hostName: config.host_name,
+      serverUrl,
+      startedTs,
+      telemetry,
+      sources,
+      pipelines: [...pipelines.values()].map((p) => p.pipeline),
+    });
+  let stopSelfReport = () => {};
   const stopAll = async () => {
+    stopSelfReport();
     await Promise.all(sources.map((s) => s.stop()));
     await Promise.all([...pipelines.values()].map(({ pipeline }) => pipeline.stop(SHUTDOWN_DEADLINE_MS)));
     await Promise.all([...pipelines.values()].map(({ sink }) => sink.close()));
@@ -91,7 +118,11 @@ export async function startAgent(
   try {
     for (const sourceToken of new Set([undefined, ...sources.map((s) => s.token)])) {
       const key = sourceToken ?? token;
-      const sink = SINKS.birdseye!(config, { serverUrl, token: key });
+      const sink = SINKS.birdseye!(config, {
+        serverUrl,
+        token: key,
+        ...(options.tls ? { tls: options.tls } : {}),
+      });
       const pipeline = await Pipeline.open({
         id:
           sourceToken === undefined
@@ -110,6 +141,7 @@ export async function startAgent(
         batchMaxWaitMs: config.agent.batch_max_wait_ms,
         retryInitialBackoffMs: config.agent.retry_initial_backoff_ms,
         retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
+        catchUpLogIntervalMs: config.agent.catch_up_log_interval_ms,
       });
       pipelines.set(key, { pipeline, sink });
     }
@@ -118,6 +150,12 @@ export async function startAgent(
       source.start(pipeline.emitFor(source.id), pipeline.flow(source.id));
     }
     await Promise.all(sources.map((s) => s.ready?.() ?? Promise.resolve()));
+    stopSelfReport = startSelfReport(
+      pipelines.get(token)!.pipeline.emitFor('self'),
+      status,
+      telemetry,
+      config.agent.host_metrics.interval_ms,
+    );
   } catch (error) {
     await stopAll();
     throw error;
@@ -125,7 +163,7 @@ export async function startAgent(
 
   let http: Server | undefined;
   if (!options.telemetry && config.agent.port !== 0) {
-    http = await telemetryServer(telemetry, config.agent.port, config.agent.listen_address);
+    http = await telemetryServer(telemetry, status, config.agent.port, config.agent.listen_address);
   }
   const address = http?.address();
   const url =
@@ -142,6 +180,7 @@ export async function startAgent(
     findings: detectEnvironment(config.agent.host_metrics.proc_root),
     sources,
     ...(url ? { url } : {}),
+    status,
     close() {
       closing ??= (async () => {
         await stopAll();

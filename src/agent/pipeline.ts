@@ -14,6 +14,8 @@ import type { BatchSequence } from './sequence.ts';
 import { Shipper } from './shipper.ts';
 import type { Sink } from './sinks/sink.ts';
 import type { Emit, Emitted, Flow } from './sources/source.ts';
+import { CatchUpLog } from './status/catch-up.ts';
+import { registerDrainGauges, SinkStatus } from './status/sink-status.ts';
 
 export interface PipelineOptions {
   /** Names this pipeline in counters and its buffer directory: `default`, or `token-<hash>`. */
@@ -32,6 +34,8 @@ export interface PipelineOptions {
   batchMaxWaitMs: number;
   retryInitialBackoffMs: number;
   retryMaxBackoffMs: number;
+  /** How often a draining backlog logs its progress (default 10 s). */
+  catchUpLogIntervalMs?: number;
 }
 
 interface Chunk {
@@ -65,6 +69,11 @@ export class Pipeline {
   private readonly counters: ComponentCounters;
   private readonly shipper: Shipper;
   private readonly unregisterGauge: () => void;
+  private readonly unregisterDrainGauges: () => void;
+  private readonly catchUp: CatchUpLog;
+  readonly sinkStatus: SinkStatus;
+  /** Each source's newest position that is safe in the disk buffer, by source id. */
+  readonly positions = new Map<string, string>();
 
   private constructor(
     private readonly options: PipelineOptions,
@@ -72,7 +81,10 @@ export class Pipeline {
     private readonly recovered: ReadonlyMap<string, string>,
   ) {
     this.counters = componentCounters(options.telemetry, 'pipeline', options.id);
+    this.sinkStatus = new SinkStatus(options.sink.id);
+    for (const [source, value] of recovered) this.positions.set(source, value);
     this.shipper = new Shipper({
+      status: this.sinkStatus,
       buffer,
       sink: options.sink,
       counters: componentCounters(options.telemetry, 'sink', options.sink.id),
@@ -85,7 +97,15 @@ export class Pipeline {
       'Records in the agent waiting to be written to its disk buffer.',
       () => [{ labels: { pipeline: options.id }, value: this.backlog }],
     );
+    this.unregisterDrainGauges = registerDrainGauges(options.telemetry, options.id, this.sinkStatus);
+    this.catchUp = new CatchUpLog(
+      () => buffer.stats(),
+      this.sinkStatus,
+      options.log,
+      options.catchUpLogIntervalMs ?? 10_000,
+    );
     this.shipper.start();
+    this.catchUp.start();
   }
 
   /** Opens the pipeline's disk buffer (repairing what a crash left) and starts shipping from it. */
@@ -167,6 +187,14 @@ export class Pipeline {
       this.pending.push(chunk);
       this.pendingCount += size;
       this.counters.received(size);
+      if (chunk.logs.length > 0) {
+        this.options.telemetry.add(
+          'agent_received_log_records_total',
+          'Log records (lines) the agent took in.',
+          { pipeline: this.options.id },
+          chunk.logs.length,
+        );
+      }
     }
     if (this.pendingCount >= this.options.batchMaxEvents) this.cut(false);
     if (this.pending.length > 0 && !this.flushTimer) {
@@ -240,7 +268,10 @@ export class Pipeline {
         ? undefined
         : await this.buffer.append(toEntry(await encodeBatch(batch, checkpoints)));
       if (result && 'dropped' in result) this.counters.discarded('buffer_full', size);
-      else for (const callback of done) callback();
+      else {
+        for (const [source, value] of Object.entries(checkpoints ?? {})) this.positions.set(source, value);
+        for (const callback of done) callback();
+      }
     } catch (error) {
       this.counters.error('buffer', (error as NodeJS.ErrnoException).code ?? 'append_failed');
       this.counters.discarded('buffer_error', size);
@@ -273,7 +304,9 @@ export class Pipeline {
           'stopping with batches the server has not acknowledged; they stay in the disk buffer and are sent on the next start',
         );
       }
+      this.catchUp.stop();
       this.unregisterGauge();
+      this.unregisterDrainGauges();
       await this.buffer.close();
     })();
     return this.stopping;

@@ -4,6 +4,7 @@ import type { DiskBuffer } from './buffer/index.ts';
 import { fromEntry } from './encoded-batch.ts';
 import { backoffMs } from './retry.ts';
 import type { Sink } from './sinks/sink.ts';
+import type { SinkStatus } from './status/sink-status.ts';
 
 export interface ShipperOptions {
   buffer: DiskBuffer;
@@ -12,6 +13,8 @@ export interface ShipperOptions {
   log: Logger;
   retryInitialBackoffMs: number;
   retryMaxBackoffMs: number;
+  /** Drain rate and last error, for /metrics, /status and the catch-up log. */
+  status?: SinkStatus;
 }
 
 /** Most bytes read from the buffer at once; one entry is one batch. */
@@ -52,6 +55,7 @@ export class Shipper {
         const result = await sink.send(batch);
         if (result.outcome === 'retryable') {
           counters.error('send', 'retryable');
+          this.options.status?.failed(result.reason);
           if (signal.aborted) return;
           const wait =
             result.retry_after_ms ??
@@ -68,12 +72,14 @@ export class Shipper {
         else {
           counters.error('send', 'rejected');
           counters.discarded('rejected', batch.events);
+          this.options.status?.failed(`rejected: ${result.reason}`);
           log.error(
             { sink: sink.id, batch_id: batch.id, reason: result.reason },
             'the server rejected a batch; it was dropped',
           );
         }
         await buffer.ack(entry.id);
+        this.options.status?.drained(entry.data.length, 1);
         break;
       }
     }

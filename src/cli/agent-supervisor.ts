@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { startAgent, telemetryServer, type RunningAgent } from '../agent/agent.ts';
 import type { Config } from '../config/index.ts';
 import type { LiveConfig } from '../config/etcd/live-config.ts';
+import { agentStatus, type AgentStatus } from '../agent/status/agent-status.ts';
 import { AgentRegistrar } from '../config/etcd/registration.ts';
 import { BirdseyeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -48,6 +49,19 @@ export async function superviseAgent(live: LiveConfig, logger: Logger): Promise<
       )
     : undefined;
   const startedAt = new Date().toISOString();
+  const startedTs = Date.now();
+  // Between reloads (or while waiting for settings) /status shows an agent with nothing running.
+  const status = (): AgentStatus =>
+    agent?.status() ??
+    agentStatus({
+      version: VERSION,
+      hostName: config.host_name,
+      serverUrl: config.agent.server_url ?? '',
+      startedTs,
+      telemetry,
+      sources: [],
+      pipelines: [],
+    });
 
   const register = () => {
     const gateway = config.agent.gateway;
@@ -72,7 +86,7 @@ export async function superviseAgent(live: LiveConfig, logger: Logger): Promise<
     http = undefined;
     url = undefined;
     if (next.agent.port === 0) return;
-    http = await telemetryServer(telemetry, next.agent.port, next.agent.listen_address);
+    http = await telemetryServer(telemetry, status, next.agent.port, next.agent.listen_address);
     const address = http.address();
     if (address && typeof address === 'object') url = `http://${next.agent.listen_address}:${address.port}`;
   };

@@ -9,6 +9,7 @@ import {
 import { LiveConfig } from '../config/etcd/live-config.ts';
 import { BirdseyeError } from '../core/errors.ts';
 import { VERSION } from '../version.ts';
+import { addAgentStatusCommand } from './agent-status.ts';
 import { loggerFor } from './commands.ts';
 import { configCommand, flagValues } from './config-command.ts';
 import { explainLines } from './explain.ts';
@@ -118,6 +119,7 @@ export function buildProgram(): Command {
       }
     });
     if (spec.name === 'agent') explainCommand(command);
+    if (spec.name === 'agent') addAgentStatusCommand(command);
   }
   program.addCommand(configCommand(fail));
   return program;

@@ -2,6 +2,7 @@ import { startAgent } from '../agent/agent.ts';
 import type { LiveConfig } from '../config/etcd/live-config.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
+import { localAgentTls } from './local-tls.ts';
 import { ensureLocalAgentToken } from '../server/auth/admin-token.ts';
 import { startServer } from '../server/server.ts';
 import { superviseAgent } from './agent-supervisor.ts';
@@ -65,6 +66,7 @@ export async function runUp(config: Readonly<Config>, logger: Logger): Promise<v
     serverUrl: server.url,
     token,
     telemetry: server.telemetry,
+    ...localAgentTls(config, server.tls),
   });
   exitOnSignals(async () => {
     await agent.close();

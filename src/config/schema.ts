@@ -7,6 +7,8 @@ import { journaldSchema } from '../agent/sources/journald/config.ts';
 import { gatewaySchema } from '../agent/sources/gateway/config.ts';
 import { alertingSchema } from '../server/alerting/config.ts';
 import { etcdSchema } from './etcd/config.ts';
+import { agentTlsSchema } from '../agent/sinks/birdseye/config.ts';
+import { serverTlsSchema } from '../server/tls/config.ts';
 
 /**
  * The one configuration schema. Defaults live here; every key that is a quantity carries its unit.
@@ -27,6 +29,8 @@ const agentSchema = z
     request_timeout_ms: z.number().int().min(100).default(15_000),
     retry_initial_backoff_ms: z.number().int().min(1).default(500),
     retry_max_backoff_ms: z.number().int().min(1).default(30_000),
+    /** While a backlog drains, its progress (left, rate, time to go) is logged this often. */
+    catch_up_log_interval_ms: z.number().int().min(100).default(10_000),
     /** Port of the agent's own /healthz and /metrics; 0 turns it off (`birdseye up` serves them itself). */
     port: z.number().int().min(0).max(65_535).default(9001),
     listen_address: z.string().min(1).default('127.0.0.1'),
@@ -36,6 +40,8 @@ const agentSchema = z
     journald: journaldSchema.prefault({}),
     docker: dockerSchema.prefault({}),
     gateway: gatewaySchema.prefault({}),
+    /** How the agent checks an https:// server (CA file) and its client certificate; see docs/tls.md. */
+    tls: agentTlsSchema.prefault({}),
   })
   .strict();
 
@@ -63,6 +69,8 @@ const serverSchema = z
     retention_days: z.number().int().min(1).default(7),
     /** Rules, channels and routes; see docs/alerts.md. */
     alerting: alertingSchema.prefault({}),
+    /** HTTPS: certificate, key and optionally the CA of client certificates; see docs/tls.md. */
+    tls: serverTlsSchema.optional(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { tlsHint, type ClientTls } from './tls-client.ts';
 
 /**
  * What one delivery attempt came to, for agent sinks and alert notifiers alike. Only the caller's
@@ -41,12 +42,18 @@ export function classifyStatus(status: number, body: string, retryAfter?: number
 export class HttpPoster {
   private readonly dispatcher: Agent;
 
-  constructor(timeoutMs: number, keepAliveMs = 30_000) {
+  constructor(
+    timeoutMs: number,
+    keepAliveMs = 30_000,
+    /** How https:// receivers are verified (and a client certificate presented); default: system CAs. */
+    private readonly tls?: ClientTls,
+  ) {
     this.dispatcher = new Agent({
       connectTimeout: timeoutMs,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       keepAliveTimeout: keepAliveMs,
+      ...(tls ? { connect: tls.connect } : {}),
     });
   }
 
@@ -56,8 +63,12 @@ export class HttpPoster {
       const text = await response.body.text();
       return classifyStatus(response.statusCode, text, parseRetryAfter(response.headers['retry-after']));
     } catch (error) {
-      const err = error as NodeJS.ErrnoException;
-      return { outcome: 'retryable', reason: `${err.code ?? 'error'}: ${err.message}` };
+      // TLS failures are retryable too: the fix is on one side's configuration, and until then the
+      // data waits (the agent keeps it in its buffer); the reason says what to change.
+      const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+      const https = url.startsWith('https:');
+      const hint = tlsHint(err, this.tls, https) ?? (err.cause && tlsHint(err.cause, this.tls, https));
+      return { outcome: 'retryable', reason: hint ?? `${err.code ?? 'error'}: ${err.message}` };
     }
   }
 

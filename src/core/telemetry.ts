@@ -70,6 +70,22 @@ export class Telemetry {
     return this.families.get(name)?.values.get(labelKey(labels))?.value ?? 0;
   }
 
+  /** Every series of a family, counters and computed gauges alike (for status pages and self-reports). */
+  series(name: string): Array<{ labels: Labels; value: number }> {
+    const family = this.families.get(name);
+    if (!family) return [];
+    return [...family.values.values(), ...family.collectors.flatMap((collect) => collect())];
+  }
+
+  /** The sum of the series of `name` whose labels include `match`. */
+  sum(name: string, match: Labels = {}): number {
+    let total = 0;
+    for (const { labels, value } of this.series(name)) {
+      if (Object.entries(match).every(([k, v]) => labels[k] === v)) total += value;
+    }
+    return total;
+  }
+
   render(): string {
     const lines: string[] = [];
     for (const family of this.families.values()) {

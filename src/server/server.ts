@@ -1,6 +1,7 @@
 import path from 'node:path';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.ts';
+import { BirdseyeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { componentCounters, Telemetry } from '../core/telemetry.ts';
 import { VERSION } from '../version.ts';
@@ -11,6 +12,7 @@ import { alertRoutes } from './api/alert-routes.ts';
 import { errorHandling } from './api/errors.ts';
 import { logRoutes } from './api/log-routes.ts';
 import { queryRoutes } from './api/query-routes.ts';
+import { statusRoutes } from './api/status-routes.ts';
 import { tailRoutes } from './api/tail-routes.ts';
 import { webRoutes } from './api/web.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
@@ -19,6 +21,7 @@ import { nativeIngest } from './ingest/native.ts';
 import type { StorageBackend } from './storage/backend.ts';
 import { STORAGE_BACKENDS } from './storage/registry.ts';
 import { startRetention } from './storage/retention.ts';
+import { httpsSetup, type HttpsSetup } from './tls/https-options.ts';
 
 export interface RunningServer {
   /** Base URL on the bound address, e.g. http://127.0.0.1:8080. */
@@ -29,6 +32,8 @@ export interface RunningServer {
   readonly storage: StorageBackend;
   readonly admin: ReturnType<typeof ensureAdminToken>;
   readonly webBuilt: boolean;
+  /** Set when the server speaks HTTPS (server.tls). */
+  readonly tls?: HttpsSetup;
   close(): Promise<void>;
 }
 
@@ -53,11 +58,8 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     ...(expectedHosts ? { expectedHosts } : {}),
   });
 
-  const app = Fastify({
-    logger: false,
-    bodyLimit: config.server.max_body_bytes,
-    forceCloseConnections: true,
-  });
+  const tls = config.server.tls && httpsSetup(config.server.tls);
+  const app = createApp(config, tls);
   errorHandling(app, logger);
   nativeIngest(app, {
     storage,
@@ -71,6 +73,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   tailRoutes(app, { storage, tokens, counters: componentCounters(telemetry, 'api', 'tail') });
   alertRoutes(app, alerting, tokens);
   agentRoutes(app, { storage, tokens, agents });
+  statusRoutes(app, { dataDir, storage, tokens, startedTs: started });
   app.get('/healthz', () => ({ status: 'ok', version: VERSION, uptime_ms: Date.now() - started }));
   app.get('/metrics', (_request, reply) => reply.type('text/plain; version=0.0.4').send(telemetry.render()));
   const webBuilt = await webRoutes(app);
@@ -79,7 +82,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const host = config.server.listen_address === '0.0.0.0' ? '127.0.0.1' : config.server.listen_address;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url, data_dir: dataDir, storage: storage.kind }, 'server listening');
 
   let closing: Promise<void> | undefined;
@@ -91,6 +94,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     storage,
     admin,
     webBuilt,
+    ...(tls ? { tls } : {}),
     close() {
       closing ??= (async () => {
         stopRetention();
@@ -105,4 +109,19 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
       return closing;
     },
   };
+}
+
+/** Routes only see requests; whether they came over TLS does not change their types. */
+function createApp(config: Readonly<Config>, tls: HttpsSetup | undefined): FastifyInstance {
+  const options = { logger: false, bodyLimit: config.server.max_body_bytes, forceCloseConnections: true };
+  if (!tls) return Fastify(options);
+  try {
+    return Fastify({ ...options, https: tls.options });
+  } catch (cause) {
+    throw new BirdseyeError(
+      'BE_CONFIG_INVALID',
+      `server.tls: cannot use ${config.server.tls?.cert_file} with ${config.server.tls?.key_file}: ${(cause as Error).message} (is the key the certificate's own?)`,
+      { cause },
+    );
+  }
 }

@@ -6,6 +6,7 @@ import { HostsPage } from './hosts-page.ts';
 import { LogsPage } from './logs-page.ts';
 import { formatRoute, PAGES, Router, type Page, type PageName } from './router.ts';
 import { storedToken, takeTokenFromUrl } from './sign-in.ts';
+import { StatusPage } from './status-page.ts';
 
 takeTokenFromUrl();
 const api = new Api(storedToken);
@@ -26,6 +27,7 @@ const router = new Router(pages, (route) => {
 pages.hosts = new HostsPage(api, router);
 pages.logs = new LogsPage(api, router);
 pages.events = new EventsPage(api, router);
+pages.status = new StatusPage(api);
 
 /** `/` jumps to the query of the page shown; Escape leaves it. */
 document.addEventListener('keydown', (event) => {

@@ -71,7 +71,7 @@ export async function startBirdseye(
     await new Promise((r) => setTimeout(r, 50));
   }
   // The server logs its bound URL; the banner shows it as localhost.
-  const listening = /"url":"(http:\/\/[^"]+)"/.exec(err);
+  const listening = /"url":"(https?:\/\/[^"]+)"/.exec(err);
   const url = listening?.[1] ?? '';
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {

@@ -48,8 +48,21 @@ export class TestDockerd {
     return path.join(this.dir, 'docker.sock');
   }
 
-  static async start(): Promise<TestDockerd> {
+  /** With `tcp`, it also listens on 127.0.0.1:port with --tlsverify (client certificates required). */
+  static async start(
+    options: { tcp?: { port: number; caFile: string; certFile: string; keyFile: string } } = {},
+  ): Promise<TestDockerd> {
     requireDocker();
+    const tcp = options.tcp;
+    const tcpArgs = tcp
+      ? [
+          '--tlsverify',
+          `--tlscacert=${tcp.caFile}`,
+          `--tlscert=${tcp.certFile}`,
+          `--tlskey=${tcp.keyFile}`,
+          `--host=tcp://127.0.0.1:${tcp.port}`,
+        ]
+      : [];
     const dir = mkdtempSync('/tmp/bd-');
     const log = openSync(path.join(dir, 'dockerd.log'), 'a');
     const child = spawn(
@@ -63,6 +76,7 @@ export class TestDockerd {
         `--exec-root=${path.join(dir, 'x')}`,
         `--host=unix://${path.join(dir, 'docker.sock')}`,
         `--pidfile=${path.join(dir, 'docker.pid')}`,
+        ...tcpArgs,
       ],
       { stdio: ['ignore', log, log] },
     );

@@ -60,13 +60,13 @@ describe('quick start: a cluster in five minutes', () => {
           `${server.url}/api/v1/agents`,
           token,
         );
-        return res.body.agents.length === 3 ? res : undefined;
+        return res.body.agents.length === 3 && res.body.agents.every((a) => a.gateway) ? res : undefined;
       },
       20_000,
       'three registered agents',
     );
     assert.deepEqual(
-      registered.agents.map((a) => [a.host, a.gateway?.port]),
+      registered.agents.map((a) => [a.host, a.gateway?.port]).sort(),
       hosts.map((h) => [h, gateways.get(h)]),
     );
 

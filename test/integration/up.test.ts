@@ -30,7 +30,8 @@ async function points(proc: BirdseyeProcess, q: string, min: number): Promise<Se
 describe('birdseye up (all in one)', () => {
   const procs: BirdseyeProcess[] = [];
   after(async () => {
-    for (const p of procs) await p.cleanup();
+    // Newest first: the second process shares the first one's data dir.
+    for (const p of procs.reverse()) await p.cleanup();
   });
 
   it("collects this host's CPU and memory and serves them through the API", async () => {

@@ -1,4 +1,5 @@
 import { HttpPoster } from '../../../core/delivery.ts';
+import type { ClientTls } from '../../../core/tls-client.ts';
 import type { EncodedBatch } from '../../encoded-batch.ts';
 import type { SendResult, Sink } from '../sink.ts';
 
@@ -6,9 +7,14 @@ export interface BirdseyeSinkOptions {
   serverUrl: string;
   token: string;
   timeoutMs: number;
+  /** For an https:// server: CA, client certificate (see agent.tls); default: the system's CAs. */
+  tls?: ClientTls | undefined;
 }
 
-/** Ships batches to a Birdseye server's native ingest endpoint: gzip JSON as buffered, keep-alive. */
+/**
+ * Ships batches to a Birdseye server's native ingest endpoint: gzip JSON as buffered, keep-alive.
+ * The token travels only in the Authorization header; it is never part of a reason or log line.
+ */
 export class BirdseyeSink implements Sink {
   readonly kind = 'birdseye';
   readonly id: string;
@@ -18,7 +24,7 @@ export class BirdseyeSink implements Sink {
   constructor(private readonly options: BirdseyeSinkOptions) {
     this.url = new URL('/api/v1/ingest', options.serverUrl).toString();
     this.id = `birdseye:${new URL(options.serverUrl).host}`;
-    this.poster = new HttpPoster(options.timeoutMs);
+    this.poster = new HttpPoster(options.timeoutMs, undefined, options.tls);
   }
 
   send(batch: EncodedBatch): Promise<SendResult> {

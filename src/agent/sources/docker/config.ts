@@ -50,6 +50,25 @@ export const dockerSchema = z
   .object({
     enabled: z.union([z.boolean(), z.literal('auto')]).default('auto'),
     socket_path: z.string().min(1).default('/var/run/docker.sock'),
+    /**
+     * `unix:///path` or `tcp://host:port`, like DOCKER_HOST (which is read when this is unset);
+     * overrides socket_path. Over TCP give `tls` (or DOCKER_TLS_VERIFY and DOCKER_CERT_PATH).
+     */
+    host: z
+      .string()
+      .regex(/^(unix|tcp):\/\//, 'must be unix:///path or tcp://host:port')
+      .optional(),
+    /** TLS to a daemon started with --tlsverify: its CA and this client's certificate and key. */
+    tls: z
+      .object({
+        ca_file: z.string().min(1).optional(),
+        cert_file: z.string().min(1).optional(),
+        key_file: z.string().min(1).optional(),
+        /** false skips checking the daemon's certificate (like DOCKER_TLS without VERIFY). */
+        verify: z.boolean().default(true),
+      })
+      .strict()
+      .optional(),
     /** Where the cgroup filesystem is mounted; `/host/sys/fs/cgroup` in a container. */
     cgroup_root: z.string().min(1).default('/sys/fs/cgroup'),
     /** Where the host's /proc is (containers' network counters); `/host/proc` in a container. */

@@ -8,6 +8,7 @@ import { ContainerCatalog, type ContainerInfo } from './catalog.ts';
 import type { DockerConfig } from './config.ts';
 import { ContainerMetrics } from './container-metrics.ts';
 import { EngineClient } from './engine-client.ts';
+import { describeEndpoint, resolveEndpoint, type DockerEndpoint } from './endpoint.ts';
 import { readEvents, type ReadEvent } from './events.ts';
 import { LogFollower } from './log-follower.ts';
 import { logsWanted } from './log-filter.ts';
@@ -24,8 +25,11 @@ import type { IncomingMessage } from 'node:http';
 
 export function dockerSource(config: DockerConfig, context: SourceContext): DockerSource | undefined {
   if (config.enabled === false) return undefined;
-  if (config.enabled === 'auto' && !existsSync(config.socket_path)) return undefined;
-  return new DockerSource(config, context);
+  const endpoint = resolveEndpoint(config);
+  // A TCP daemon cannot be checked without connecting; naming one is asking for it.
+  if (config.enabled === 'auto' && endpoint.kind === 'unix' && !existsSync(endpoint.socketPath))
+    return undefined;
+  return new DockerSource(config, context, endpoint);
 }
 
 export class DockerSource implements Source {
@@ -50,10 +54,11 @@ export class DockerSource implements Source {
   constructor(
     private readonly config: DockerConfig,
     private readonly context: SourceContext,
+    private readonly endpoint: DockerEndpoint = resolveEndpoint(config),
   ) {
     this.telemetry = context.telemetry ?? new Telemetry();
     this.counters = componentCounters(this.telemetry, 'source', this.id);
-    this.client = new EngineClient({ socketPath: config.socket_path, timeoutMs: config.request_timeout_ms });
+    this.client = new EngineClient({ endpoint: this.endpoint, timeoutMs: config.request_timeout_ms });
     this.catalog = new ContainerCatalog(this.client);
     this.metrics = new ContainerMetrics(config.cgroup_root, config.proc_root);
     this.positions = new PositionStore(path.join(context.stateDir, 'docker.positions.json'), (error) => {
@@ -63,7 +68,7 @@ export class DockerSource implements Source {
   }
 
   describe(): string {
-    return `docker: ${this.config.socket_path}`;
+    return `docker: ${describeEndpoint(this.endpoint)}`;
   }
 
   start(emit: Emit, flow: Flow): void {

@@ -1,7 +1,10 @@
 import http from 'node:http';
+import https from 'node:https';
+import type { DockerEndpoint } from './endpoint.ts';
 
 /**
- * A minimal Docker Engine API client over the daemon's unix socket (node:http with `socketPath`):
+ * A minimal Docker Engine API client over the daemon's unix socket (node:http with `socketPath`),
+ * or over TCP, with TLS when the endpoint has it (see endpoint.ts):
  * JSON requests for list/inspect, and raw streaming responses for /events and /logs, which the
  * callers pause and resume for backpressure. No API version prefix is sent, so the daemon answers
  * with its own version; the fields read here exist unchanged since API 1.24.
@@ -21,18 +24,41 @@ export class DockerApiError extends Error {
 }
 
 export interface EngineOptions {
-  socketPath: string;
+  /** The unix socket; ignored when `endpoint` is given. */
+  socketPath?: string;
+  endpoint?: DockerEndpoint;
   /** Per request, for JSON requests only; streams stay open as long as the daemon sends. */
   timeoutMs: number;
 }
 
 export class EngineClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  private readonly endpoint: DockerEndpoint;
+  private readonly agent: http.Agent;
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.endpoint = options.endpoint ?? {
+      kind: 'unix',
+      socketPath: options.socketPath ?? '/var/run/docker.sock',
+    };
+    const tls = this.endpoint.kind === 'tcp' ? this.endpoint.tls : undefined;
+    this.agent = tls
+      ? new https.Agent({ keepAlive: true, maxSockets: 8, ...tls })
+      : new http.Agent({ keepAlive: true, maxSockets: 8 });
+  }
 
-  get socketPath(): string {
-    return this.options.socketPath;
+  get socketPath(): string | undefined {
+    return this.endpoint.kind === 'unix' ? this.endpoint.socketPath : undefined;
+  }
+
+  /** Where a request goes, and with which module: http for the socket and plain TCP, https for TLS. */
+  private target(): { request: typeof http.request; options: http.RequestOptions } {
+    const endpoint = this.endpoint;
+    if (endpoint.kind === 'unix')
+      return { request: http.request, options: { socketPath: endpoint.socketPath } };
+    const options = { host: endpoint.host, port: endpoint.port };
+    return endpoint.tls
+      ? { request: https.request, options: { ...options, ...endpoint.tls } }
+      : { request: http.request, options };
   }
 
   /** A JSON request; rejects with DockerApiError on a non-2xx status or an unreachable daemon. */
@@ -49,10 +75,11 @@ export class EngineClient {
     body?: Buffer,
     contentType = 'application/octet-stream',
   ): Promise<Buffer> {
+    const target = this.target();
     return new Promise((resolve, reject) => {
-      const request = http.request(
+      const request = target.request(
         {
-          socketPath: this.options.socketPath,
+          ...target.options,
           agent: this.agent,
           method,
           path,
@@ -84,9 +111,10 @@ export class EngineClient {
    * reads it, pauses it when the pipeline is full, and destroys it to stop.
    */
   stream(path: string): Promise<http.IncomingMessage> {
+    const target = this.target();
     return new Promise((resolve, reject) => {
       // A stream holds its connection for as long as it lives: not from the keep-alive pool.
-      const request = http.request({ socketPath: this.options.socketPath, method: 'GET', path });
+      const request = target.request({ ...target.options, agent: false, method: 'GET', path });
       request.on('response', (response) => {
         const status = response.statusCode ?? 0;
         if (status >= 200 && status < 300) return resolve(response);
