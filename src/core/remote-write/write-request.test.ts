@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { MetricSample } from '../../model/index.ts';
 import {
   decodeWriteRequest,
   encodeWriteRequest,
@@ -10,7 +11,7 @@ import {
   snappyUncompress,
 } from './index.ts';
 
-const samples = [
+const samples: MetricSample[] = [
   { name: 'node_load1', labels: { host: 'a' }, value: 0.5, ts: 1_795_600_000_000 },
   { name: 'node_load1', labels: { host: 'a' }, value: 0.75, ts: 1_795_600_010_000 },
   {
