@@ -15,6 +15,13 @@ const PARTS = [
   },
   { what: 'dockerd (docker tests run a private engine)', file: '/usr/sbin/dockerd', pkg: 'docker.io' },
   { what: 'busybox (docker tests import it as their image)', file: '/bin/busybox', pkg: 'busybox-static' },
+  { what: 'Prometheus (remote write tests)', file: '/usr/bin/prometheus', pkg: 'prometheus' },
+  { what: 'rsyslogd (Elasticsearch bulk ingest tests)', file: '/usr/sbin/rsyslogd', pkg: 'rsyslog' },
+  {
+    what: 'rsyslog omelasticsearch (Elasticsearch bulk ingest tests)',
+    file: '/usr/lib/x86_64-linux-gnu/rsyslog/omelasticsearch.so',
+    pkg: 'rsyslog-elasticsearch',
+  },
 ];
 
 const missing = PARTS.filter((part) => !existsSync(part.file));
