@@ -5,14 +5,14 @@ import { parseTimeValue } from '../../parse/time.ts';
 /**
  * Turns one Elasticsearch document into a LogRecord. Shippers spell the common fields in a few
  * ways (Beats/ECS `@timestamp`, `host.name`, `log.level`; rsyslog's `timereported`, `hostname`,
- * `programname`; logagent's `severity`, `logSource`); the first one present wins and is taken
+ * `programname`; logagent's `os.host`, `severity`, `logSource`); the first one present wins and is taken
  * out of the document, and whatever is left goes into `fields`, so nothing the shipper sent is lost.
  */
 const TIME_KEYS = ['@timestamp', 'timestamp', 'timereported', 'time', 'ts'];
 const MESSAGE_KEYS = ['message', 'msg', 'log'];
-const HOST_KEYS = ['host.name', 'host', 'hostname', 'fromhost'];
+const HOST_KEYS = ['host.name', 'host', 'hostname', 'os.host', 'fromhost'];
 const SEVERITY_KEYS = ['severity', 'level', 'log.level', 'syslogseverity', 'syslog.severity', 'loglevel'];
-const SERVICE_KEYS = ['service.name', 'service', 'programname', 'app', 'syslogtag'];
+const SERVICE_KEYS = ['service.name', 'service', 'programname', 'app', 'logSource', 'syslogtag'];
 
 type Doc = Record<string, unknown>;
 
