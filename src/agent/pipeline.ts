@@ -19,6 +19,11 @@ export interface PipelineOptions {
   /** Names this pipeline in counters and its buffer directory: `default`, or `token-<hash>`. */
   id: string;
   sink: Sink;
+  /**
+   * More sinks fed from the same disk buffer (elasticsearch, file, …), each from its own position,
+   * so one that is down holds back none of the others. Consumers are named by sink kind.
+   */
+  extraSinks?: readonly Sink[];
   sequence: BatchSequence;
   hostName: string;
   version: string;
@@ -63,7 +68,7 @@ export class Pipeline {
   private roomWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined;
   private readonly counters: ComponentCounters;
-  private readonly shipper: Shipper;
+  private readonly shippers: Shipper[];
   private readonly unregisterGauge: () => void;
 
   private constructor(
@@ -72,20 +77,23 @@ export class Pipeline {
     private readonly recovered: ReadonlyMap<string, string>,
   ) {
     this.counters = componentCounters(options.telemetry, 'pipeline', options.id);
-    this.shipper = new Shipper({
-      buffer,
-      sink: options.sink,
-      counters: componentCounters(options.telemetry, 'sink', options.sink.id),
-      log: options.log,
-      retryInitialBackoffMs: options.retryInitialBackoffMs,
-      retryMaxBackoffMs: options.retryMaxBackoffMs,
-    });
+    this.shippers = sinksOf(options).map(
+      (sink) =>
+        new Shipper({
+          buffer: buffer.consumer(sink.kind),
+          sink,
+          counters: componentCounters(options.telemetry, 'sink', sink.id),
+          log: options.log,
+          retryInitialBackoffMs: options.retryInitialBackoffMs,
+          retryMaxBackoffMs: options.retryMaxBackoffMs,
+        }),
+    );
     this.unregisterGauge = options.telemetry.gauge(
       'agent_queue_events',
       'Records in the agent waiting to be written to its disk buffer.',
       () => [{ labels: { pipeline: options.id }, value: this.backlog }],
     );
-    this.shipper.start();
+    for (const shipper of this.shippers) shipper.start();
   }
 
   /** Opens the pipeline's disk buffer (repairing what a crash left) and starts shipping from it. */
@@ -96,6 +104,7 @@ export class Pipeline {
       telemetry: options.telemetry,
       log: options.log,
       id: options.id,
+      consumers: sinksOf(options).map((sink) => sink.kind),
     });
     return new Pipeline(options, buffer, await recoverCheckpoints(buffer));
   }
@@ -265,7 +274,7 @@ export class Pipeline {
       const deadline = Date.now() + deadlineMs;
       while (this.buffer.stats().entries > 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 20));
-      await this.shipper.stop();
+      await Promise.all(this.shippers.map((shipper) => shipper.stop()));
       const left = this.buffer.stats().entries;
       if (left > 0) {
         this.options.log.warn(
@@ -278,6 +287,15 @@ export class Pipeline {
     })();
     return this.stopping;
   }
+}
+
+function sinksOf(options: PipelineOptions): Sink[] {
+  const sinks = [options.sink, ...(options.extraSinks ?? [])];
+  const kinds = sinks.map((sink) => sink.kind);
+  if (new Set(kinds).size !== kinds.length) {
+    throw new Error(`one sink of each kind per pipeline; got ${kinds.join(', ')}`);
+  }
+  return sinks;
 }
 
 /**
