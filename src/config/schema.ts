@@ -5,6 +5,7 @@ import { dockerSchema } from '../agent/sources/docker/config.ts';
 import { hostMetricsSchema } from '../agent/sources/host-metrics/config.ts';
 import { journaldSchema } from '../agent/sources/journald/config.ts';
 import { gatewaySchema } from '../agent/sources/gateway/config.ts';
+import { sinksSchema } from '../agent/sinks/config.ts';
 import { alertingSchema } from '../server/alerting/config.ts';
 
 /**
@@ -35,6 +36,8 @@ const agentSchema = z
     journald: journaldSchema.prefault({}),
     docker: dockerSchema.prefault({}),
     gateway: gatewaySchema.prefault({}),
+    /** Sinks besides the Birdseye server: elasticsearch, prometheus_remote_write, stdout, file. */
+    sinks: sinksSchema.prefault({}),
   })
   .strict();
 

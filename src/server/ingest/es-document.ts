@@ -73,6 +73,12 @@ export function documentToRecord(source: Doc, defaults: DocumentDefaults): LogRe
   };
   if (service !== undefined) record.service = service;
   if (severity !== undefined) record.severity = severity;
+  // Shippers that keep parsed fields under `fields` (Beats, Birdseye's own sink) get them unwrapped.
+  const nested = doc.fields;
+  if (nested !== null && typeof nested === 'object' && !Array.isArray(nested)) {
+    delete doc.fields;
+    for (const [key, value] of Object.entries(nested)) if (!(key in doc)) doc[key] = value;
+  }
   if (message !== undefined && Object.keys(doc).length > 0) record.fields = doc;
   return record;
 }
