@@ -38,8 +38,9 @@ export async function runServer(config: Readonly<Config>, logger: Logger): Promi
 export async function runAgent(config: Readonly<Config>, logger: Logger): Promise<void> {
   const agent = await startAgent(config, logger);
   exitOnSignals(() => agent.close(), logger);
+  const targets = [config.agent.server_url, ...Object.keys(config.agent.sinks).map((kind) => `${kind} sink`)];
   banner([
-    `  Agent      host "${config.host_name}" shipping to ${config.agent.server_url ?? '?'}`,
+    `  Agent      host "${config.host_name}" shipping to ${targets.filter(Boolean).join(', ')}`,
     `  State      ${dataDirOf(config)}/agent`,
     ...(agent.url ? [`  Metrics    ${agent.url}/metrics`] : []),
     ...sourceLines(agent.sources),
