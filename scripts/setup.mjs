@@ -17,6 +17,13 @@ const PARTS = [
   { what: 'busybox (docker tests import it as their image)', file: '/bin/busybox', pkg: 'busybox-static' },
   { what: 'etcd (cluster-wide config tests run a private etcd)', file: '/usr/bin/etcd', pkg: 'etcd-server' },
   { what: 'etcdctl (etcd tests set up users with it)', file: '/usr/bin/etcdctl', pkg: 'etcd-client' },
+  { what: 'Prometheus (remote write tests)', file: '/usr/bin/prometheus', pkg: 'prometheus' },
+  { what: 'rsyslogd (Elasticsearch bulk ingest tests)', file: '/usr/sbin/rsyslogd', pkg: 'rsyslog' },
+  {
+    what: 'rsyslog omelasticsearch (Elasticsearch bulk ingest tests)',
+    file: '/usr/lib/x86_64-linux-gnu/rsyslog/omelasticsearch.so',
+    pkg: 'rsyslog-elasticsearch',
+  },
 ];
 
 const missing = PARTS.filter((part) => !existsSync(part.file));

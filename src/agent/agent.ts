@@ -71,10 +71,13 @@ export async function startAgent(
 ): Promise<RunningAgent> {
   const serverUrl = options.serverUrl ?? config.agent.server_url;
   const token = options.token ?? config.agent.token;
-  if (!serverUrl) {
+  const extraSinkKinds = Object.keys(SINKS).filter(
+    (kind) => kind !== 'birdseye' && config.agent.sinks[kind as keyof Config['agent']['sinks']],
+  );
+  if (!serverUrl && extraSinkKinds.length === 0) {
     throw new BirdseyeError(
       'BE_CONFIG_INVALID',
-      'agent.server_url is not set: pass --server URL (or BIRDSEYE_SERVER)',
+      'agent.server_url is not set: pass --server URL (or BIRDSEYE_SERVER), or configure another sink under agent.sinks',
     );
   }
   if (!token) {
@@ -97,12 +100,12 @@ export async function startAgent(
   // One pipeline (and disk buffer) per token: a gateway listener with its own token ships into that
   // token's tenant. Buffer directories are named after a hash of the token, so what a restart finds
   // buffered always goes out with the token it was collected for.
-  const pipelines = new Map<string, { pipeline: Pipeline; sink: Sink }>();
+  const pipelines = new Map<string, { pipeline: Pipeline; sinks: Sink[] }>();
   const status = () =>
     agentStatus({
       version: VERSION,
       hostName: config.host_name,
-      serverUrl,
+      serverUrl: serverUrl ?? '',
       startedTs,
       telemetry,
       sources,
@@ -113,22 +116,31 @@ export async function startAgent(
     stopSelfReport();
     await Promise.all(sources.map((s) => s.stop()));
     await Promise.all([...pipelines.values()].map(({ pipeline }) => pipeline.stop(SHUTDOWN_DEADLINE_MS)));
-    await Promise.all([...pipelines.values()].map(({ sink }) => sink.close()));
+    await Promise.all([...pipelines.values()].flatMap(({ sinks }) => sinks.map((sink) => sink.close())));
   };
   try {
     for (const sourceToken of new Set([undefined, ...sources.map((s) => s.token)])) {
       const key = sourceToken ?? token;
-      const sink = SINKS.birdseye!(config, {
-        serverUrl,
+      // The Birdseye server first (when set), then every other configured sink, each for this token.
+      const target = {
+        serverUrl: serverUrl ?? '',
         token: key,
+        telemetry,
+        log,
         ...(options.tls ? { tls: options.tls } : {}),
-      });
+      };
+      const sinks = Object.entries(SINKS)
+        .filter(([kind]) => (kind === 'birdseye' ? serverUrl !== undefined : extraSinkKinds.includes(kind)))
+        .map(([, create]) => create(config, target))
+        .filter((s): s is Sink => s !== undefined);
+      const [sink, ...extraSinks] = sinks as [Sink, ...Sink[]];
       const pipeline = await Pipeline.open({
         id:
           sourceToken === undefined
             ? 'default'
             : `token-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`,
         sink,
+        extraSinks,
         sequence,
         hostName: config.host_name,
         version: VERSION,
@@ -143,7 +155,7 @@ export async function startAgent(
         retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
         catchUpLogIntervalMs: config.agent.catch_up_log_interval_ms,
       });
-      pipelines.set(key, { pipeline, sink });
+      pipelines.set(key, { pipeline, sinks });
     }
     for (const source of sources) {
       const { pipeline } = pipelines.get(source.token ?? token)!;
@@ -171,7 +183,13 @@ export async function startAgent(
       ? `http://${config.agent.listen_address}:${address.port}`
       : undefined;
   log.info(
-    { server: serverUrl, host: config.host_name, sources: sources.map((s) => s.id), metrics_url: url },
+    {
+      server: serverUrl,
+      sinks: extraSinkKinds,
+      host: config.host_name,
+      sources: sources.map((s) => s.id),
+      metrics_url: url,
+    },
     'agent started',
   );
 

@@ -21,6 +21,11 @@ export interface PipelineOptions {
   /** Names this pipeline in counters and its buffer directory: `default`, or `token-<hash>`. */
   id: string;
   sink: Sink;
+  /**
+   * More sinks fed from the same disk buffer (elasticsearch, file, …), each from its own position,
+   * so one that is down holds back none of the others. Consumers are named by sink kind.
+   */
+  extraSinks?: readonly Sink[];
   sequence: BatchSequence;
   hostName: string;
   version: string;
@@ -67,11 +72,13 @@ export class Pipeline {
   private roomWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined;
   private readonly counters: ComponentCounters;
-  private readonly shipper: Shipper;
+  private readonly shippers: Shipper[];
   private readonly unregisterGauge: () => void;
   private readonly unregisterDrainGauges: () => void;
   private readonly catchUp: CatchUpLog;
+  /** The primary sink's status (the first of sinkStatuses). */
   readonly sinkStatus: SinkStatus;
+  readonly sinkStatuses: SinkStatus[];
   /** Each source's newest position that is safe in the disk buffer, by source id. */
   readonly positions = new Map<string, string>();
 
@@ -81,30 +88,40 @@ export class Pipeline {
     private readonly recovered: ReadonlyMap<string, string>,
   ) {
     this.counters = componentCounters(options.telemetry, 'pipeline', options.id);
-    this.sinkStatus = new SinkStatus(options.sink.id);
     for (const [source, value] of recovered) this.positions.set(source, value);
-    this.shipper = new Shipper({
-      status: this.sinkStatus,
-      buffer,
-      sink: options.sink,
-      counters: componentCounters(options.telemetry, 'sink', options.sink.id),
-      log: options.log,
-      retryInitialBackoffMs: options.retryInitialBackoffMs,
-      retryMaxBackoffMs: options.retryMaxBackoffMs,
-    });
+    // One shipper per sink, each on its own position in the buffer and with its own status.
+    const sinks = sinksOf(options);
+    this.sinkStatuses = sinks.map((sink) => new SinkStatus(sink.id));
+    this.sinkStatus = this.sinkStatuses[0]!;
+    this.shippers = sinks.map(
+      (sink, i) =>
+        new Shipper({
+          status: this.sinkStatuses[i]!,
+          buffer: buffer.consumer(sink.kind),
+          sink,
+          counters: componentCounters(options.telemetry, 'sink', sink.id),
+          log: options.log,
+          retryInitialBackoffMs: options.retryInitialBackoffMs,
+          retryMaxBackoffMs: options.retryMaxBackoffMs,
+        }),
+    );
     this.unregisterGauge = options.telemetry.gauge(
       'agent_queue_events',
       'Records in the agent waiting to be written to its disk buffer.',
       () => [{ labels: { pipeline: options.id }, value: this.backlog }],
     );
-    this.unregisterDrainGauges = registerDrainGauges(options.telemetry, options.id, this.sinkStatus);
+    const removers = this.sinkStatuses.map((status) =>
+      registerDrainGauges(options.telemetry, options.id, status),
+    );
+    this.unregisterDrainGauges = () => removers.forEach((remove) => remove());
+    // Progress of a long catch-up is told for the primary sink (the Birdseye server when set).
     this.catchUp = new CatchUpLog(
       () => buffer.stats(),
       this.sinkStatus,
       options.log,
       options.catchUpLogIntervalMs ?? 10_000,
     );
-    this.shipper.start();
+    for (const shipper of this.shippers) shipper.start();
     this.catchUp.start();
   }
 
@@ -116,6 +133,7 @@ export class Pipeline {
       telemetry: options.telemetry,
       log: options.log,
       id: options.id,
+      consumers: sinksOf(options).map((sink) => sink.kind),
     });
     return new Pipeline(options, buffer, await recoverCheckpoints(buffer));
   }
@@ -296,7 +314,7 @@ export class Pipeline {
       const deadline = Date.now() + deadlineMs;
       while (this.buffer.stats().entries > 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 20));
-      await this.shipper.stop();
+      await Promise.all(this.shippers.map((shipper) => shipper.stop()));
       const left = this.buffer.stats().entries;
       if (left > 0) {
         this.options.log.warn(
@@ -311,6 +329,15 @@ export class Pipeline {
     })();
     return this.stopping;
   }
+}
+
+function sinksOf(options: PipelineOptions): Sink[] {
+  const sinks = [options.sink, ...(options.extraSinks ?? [])];
+  const kinds = sinks.map((sink) => sink.kind);
+  if (new Set(kinds).size !== kinds.length) {
+    throw new Error(`one sink of each kind per pipeline; got ${kinds.join(', ')}`);
+  }
+  return sinks;
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { Logger } from '../core/logger.ts';
 import type { ComponentCounters } from '../core/telemetry.ts';
-import type { DiskBuffer } from './buffer/index.ts';
+import type { BufferConsumer } from './buffer/index.ts';
 import { fromEntry } from './encoded-batch.ts';
 import { backoffMs } from './retry.ts';
 import type { Sink } from './sinks/sink.ts';
 import type { SinkStatus } from './status/sink-status.ts';
 
 export interface ShipperOptions {
-  buffer: DiskBuffer;
+  /** This sink's own position in the disk buffer. */
+  buffer: Pick<BufferConsumer, 'read' | 'ack'>;
   sink: Sink;
   counters: ComponentCounters;
   log: Logger;

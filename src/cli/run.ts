@@ -46,8 +46,9 @@ export async function runAgent(config: Readonly<Config>, logger: Logger, live?: 
   const etcd = live.etcd.endpoints.length
     ? [`  etcd       ${live.etcd.endpoints.join(',')} ${live.prefix} (settings from ${live.source})`]
     : [];
+  const targets = [config.agent.server_url, ...Object.keys(config.agent.sinks).map((kind) => `${kind} sink`)];
   banner([
-    `  Agent      host "${config.host_name}" shipping to ${config.agent.server_url ?? '?'}`,
+    `  Agent      host "${config.host_name}" shipping to ${targets.filter(Boolean).join(', ') || '?'}`,
     ...etcd,
     ...(supervised.waiting ? [`  Waiting    ${supervised.waiting}`] : []),
     `  State      ${dataDirOf(config)}/agent`,

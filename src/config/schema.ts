@@ -5,6 +5,7 @@ import { dockerSchema } from '../agent/sources/docker/config.ts';
 import { hostMetricsSchema } from '../agent/sources/host-metrics/config.ts';
 import { journaldSchema } from '../agent/sources/journald/config.ts';
 import { gatewaySchema } from '../agent/sources/gateway/config.ts';
+import { sinksSchema } from '../agent/sinks/config.ts';
 import { alertingSchema } from '../server/alerting/config.ts';
 import { etcdSchema } from './etcd/config.ts';
 import { agentTlsSchema } from '../agent/sinks/birdseye/config.ts';
@@ -42,6 +43,8 @@ const agentSchema = z
     gateway: gatewaySchema.prefault({}),
     /** How the agent checks an https:// server (CA file) and its client certificate; see docs/tls.md. */
     tls: agentTlsSchema.prefault({}),
+    /** Sinks besides the Birdseye server: elasticsearch, prometheus_remote_write, stdout, file. */
+    sinks: sinksSchema.prefault({}),
   })
   .strict();
 

@@ -17,7 +17,9 @@ import { tailRoutes } from './api/tail-routes.ts';
 import { webRoutes } from './api/web.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { TokenStore } from './auth/token-store.ts';
+import { elasticsearchIngest } from './ingest/elasticsearch.ts';
 import { nativeIngest } from './ingest/native.ts';
+import { remoteWriteIngest } from './ingest/remote-write.ts';
 import type { StorageBackend } from './storage/backend.ts';
 import { STORAGE_BACKENDS } from './storage/registry.ts';
 import { startRetention } from './storage/retention.ts';
@@ -67,6 +69,22 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     counters: componentCounters(telemetry, 'ingest', 'native'),
     maxBodyBytes: config.server.max_body_bytes,
     maxBatchBytes: config.server.max_batch_bytes,
+  });
+  const compatLimits = {
+    maxBodyBytes: config.server.max_body_bytes,
+    maxBatchBytes: config.server.max_batch_bytes,
+  };
+  elasticsearchIngest(app, {
+    storage,
+    tokens,
+    counters: componentCounters(telemetry, 'ingest', 'elasticsearch'),
+    ...compatLimits,
+  });
+  remoteWriteIngest(app, {
+    storage,
+    tokens,
+    counters: componentCounters(telemetry, 'ingest', 'remote_write'),
+    ...compatLimits,
   });
   queryRoutes(app, storage, tokens);
   logRoutes(app, storage, tokens);

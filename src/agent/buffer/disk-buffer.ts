@@ -5,7 +5,8 @@
  *
  *   00000000000000000001.seg   append-only segment files, named after their first record id
  *   00000000000000004097.seg   (see record.ts for the record layout: length, CRC-32, id, time, payload)
- *   ledger.json                {"acked_id": N}: every id ≤ N was delivered; replaced atomically
+ *   ledger.json                {"acked_id": N, "cursors": {…}}: every id ≤ N was delivered to every
+ *                              consumer, and each consumer's own position; replaced atomically
  *
  * Invariants:
  * - Record ids are assigned in write order and increase by one within a segment; segments are in
@@ -17,8 +18,11 @@
  *   only the last segment can end in a torn write.
  * - A segment is deleted only once the ledger durably covers its last id; a crash between the two
  *   leaves a segment that the next open deletes.
- * - The read cursor lives in memory and starts after the acked id: after a restart, everything not
- *   acknowledged is delivered again (the batch id inside lets the server drop a repeat).
+ * - Each consumer (one per sink) has its own read cursor, in memory, and its own acked position, in
+ *   the ledger; the buffer's acked id is the lowest of them, so a segment stays until every consumer
+ *   acknowledged it, and a consumer that is down holds the others back by nothing but disk space.
+ *   A read cursor starts after its consumer's acked id: after a restart, everything that consumer
+ *   did not acknowledge is delivered again (the batch id inside lets the server drop a repeat).
  * - Disk use (segment bytes plus accepted-but-unwritten appends) never exceeds max_size_bytes.
  */
 import { mkdir } from 'node:fs/promises';
@@ -43,6 +47,24 @@ export interface DiskBufferOptions {
   log?: Logger;
   /** `component_id` on the buffer's counters. */
   id?: string;
+  /**
+   * Names of the consumers that drain the buffer, each at its own position (default: one,
+   * `default`). read()/ack() act for the first; consumer(name) gives the others.
+   */
+  consumers?: readonly string[];
+}
+
+/** One consumer's view of the buffer: its own read cursor and acknowledged position. */
+export interface BufferConsumer {
+  readonly name: string;
+  read(maxEntries: number, maxBytes: number, options?: ReadOptions): Promise<ReadEntry[]>;
+  ack(id: number): Promise<void>;
+  rewind(): void;
+}
+
+interface Cursor {
+  acked: number;
+  readonly reader: Reader;
 }
 
 export type AppendResult = { id: number } | { dropped: true };
@@ -51,7 +73,8 @@ export class DiskBuffer {
   readonly config: BufferConfig;
   private readonly segments: Segment[];
   private readonly writer: GroupCommit;
-  private readonly reader: Reader;
+  private readonly cursors = new Map<string, Cursor>();
+  private readonly first: Cursor;
   private readonly gate: SpaceGate;
   private readonly counters: ComponentCounters | undefined;
   /** Acknowledged in memory; the ledger catches up before ack() resolves. */
@@ -68,11 +91,12 @@ export class DiskBuffer {
     const config = parseBufferConfig(options.config ?? {});
     const log = options.log ?? createLogger('silent', 'json');
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
-    const { ledger, acked, problem } = await Ledger.open(options.dir);
+    const { ledger, acked, cursors, problem } = await Ledger.open(options.dir);
     if (problem !== undefined) {
       log.warn({ dir: options.dir, problem }, 'disk buffer: ledger unreadable, re-sending all entries');
     }
-    return new DiskBuffer(options, config, log, ledger, await recoverSegments(options.dir, acked));
+    const recovered = await recoverSegments(options.dir, acked);
+    return new DiskBuffer(options, config, log, ledger, recovered, cursors ?? {});
   }
 
   private constructor(
@@ -81,6 +105,7 @@ export class DiskBuffer {
     private readonly log: Logger,
     private readonly ledger: Ledger,
     recovered: Recovered,
+    savedCursors: Record<string, number>,
   ) {
     this.config = config;
     this.segments = recovered.segments;
@@ -93,10 +118,20 @@ export class DiskBuffer {
       this.segments,
       recovered.nextId,
       segmentBytes,
-      () => this.reader.wake(),
+      () => {
+        for (const cursor of this.cursors.values()) cursor.reader.wake();
+      },
       () => this.collectInBackground(),
     );
-    this.reader = new Reader(this.segments, () => this.lastId, this.onCorrupt, this.acked + 1);
+    for (const name of options.consumers?.length ? options.consumers : ['default']) {
+      // A consumer the ledger does not know (a sink added since) starts where all others agree.
+      const acked = Math.min(Math.max(savedCursors[name] ?? this.acked, this.acked), this.writer.next - 1);
+      this.cursors.set(name, {
+        acked,
+        reader: new Reader(this.segments, () => this.lastId, this.onCorrupt, acked + 1),
+      });
+    }
+    this.first = this.cursors.values().next().value!;
     this.gate = new SpaceGate(
       config.max_size_bytes,
       this.segments.reduce((sum, segment) => sum + segment.size, 0),
@@ -157,35 +192,80 @@ export class DiskBuffer {
    * consumer loop ends on an empty result.
    */
   read(maxEntries: number, maxBytes: number, options: ReadOptions = {}): Promise<ReadEntry[]> {
-    return this.reader.read(maxEntries, maxBytes, options);
+    return this.first.reader.read(maxEntries, maxBytes, options);
   }
 
   /** Resolves when read() has something, when `signal` aborts, or when the buffer closes. */
   waitForData(signal?: AbortSignal): Promise<void> {
-    return this.reader.waitForData(signal);
+    return this.first.reader.waitForData(signal);
   }
 
   /** Moves the read cursor back to just after the acked id: unacknowledged entries are read again. */
   rewind(): void {
-    this.reader.readId = this.acked + 1;
+    this.first.reader.readId = this.first.acked + 1;
+  }
+
+  /** The named consumer (one of `options.consumers`). */
+  consumer(name: string): BufferConsumer {
+    const cursor = this.cursors.get(name);
+    if (!cursor) {
+      throw new BufferError(
+        'BE_BUFFER_ACK_RANGE',
+        `no consumer "${name}": known are ${[...this.cursors.keys()].join(', ')}`,
+      );
+    }
+    return {
+      name,
+      read: (maxEntries, maxBytes, options = {}) => cursor.reader.read(maxEntries, maxBytes, options),
+      ack: (id) => this.ackFor(cursor, id),
+      rewind: () => {
+        cursor.reader.readId = cursor.acked + 1;
+      },
+    };
+  }
+
+  /** Each consumer's acknowledged id and read cursor. */
+  consumerStats(): Record<string, { acked_id: number; read_id: number; entries: number }> {
+    const out: Record<string, { acked_id: number; read_id: number; entries: number }> = {};
+    for (const [name, cursor] of this.cursors) {
+      out[name] = {
+        acked_id: cursor.acked,
+        read_id: cursor.reader.readId,
+        entries: span(this.segments, cursor.acked, this.lastId).entries,
+      };
+    }
+    return out;
   }
 
   /**
    * Acknowledges every entry up to and including `id`; resolves once that is durable, after which
    * segments holding only acknowledged entries are deleted. Acking past the read cursor moves it.
    */
-  async ack(id: number): Promise<void> {
+  ack(id: number): Promise<void> {
+    return this.ackFor(this.first, id);
+  }
+
+  private async ackFor(cursor: Cursor, id: number): Promise<void> {
     if (this.closed) throw closedError();
     if (!Number.isSafeInteger(id) || id < 0 || id > this.lastId) {
       throw new BufferError('BE_BUFFER_ACK_RANGE', `cannot ack id ${id}: the last id is ${this.lastId}`);
     }
-    if (id > this.acked) {
-      const done = span(this.segments, this.acked, id);
-      this.counters?.sent(done.entries, done.bytes);
-      this.acked = id;
-      if (this.reader.readId <= id) this.reader.readId = id + 1;
+    if (id > cursor.acked) {
+      cursor.acked = id;
+      if (cursor.reader.readId <= id) cursor.reader.readId = id + 1;
     }
-    await this.ledger.persist(id);
+    const lowest = Math.min(...[...this.cursors.values()].map((c) => c.acked));
+    if (lowest > this.acked) {
+      const done = span(this.segments, this.acked, lowest);
+      this.counters?.sent(done.entries, done.bytes);
+      this.acked = lowest;
+    }
+    if (this.cursors.size === 1) await this.ledger.persist(this.acked);
+    else {
+      const positions: Record<string, number> = {};
+      for (const [name, c] of this.cursors) positions[name] = c.acked;
+      await this.ledger.persist(this.acked, positions);
+    }
     await this.collect();
   }
 
@@ -198,7 +278,7 @@ export class DiskBuffer {
       oldest_append_ts: oldestTimestamp(this.segments, this.acked),
       acked_id: this.acked,
       last_id: this.lastId,
-      read_id: this.reader.readId,
+      read_id: this.first.reader.readId,
       dropped_full: this.droppedFull,
       torn_tail_truncations: this.tornTails,
       corrupt_skipped: this.corruptSkipped,
@@ -215,7 +295,7 @@ export class DiskBuffer {
       this.unregisterGauges?.();
       this.gate.close();
       await this.writer.flushed();
-      await this.reader.stop();
+      await Promise.all([...this.cursors.values()].map((cursor) => cursor.reader.stop()));
       await this.ledger.settle();
       await Promise.all(this.segments.map((segment) => segment.close()));
     })();

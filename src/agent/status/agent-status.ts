@@ -54,8 +54,7 @@ export function agentStatus(input: AgentStatusInput, now = Date.now()): AgentSta
   const of = (kind: string, id: string) => ({ component_kind: kind, component_id: id });
   const sinks = new Map<string, AgentStatus['sinks'][number]>();
   let lastError: AgentStatus['last_error'] = null;
-  for (const pipeline of input.pipelines) {
-    const status = pipeline.sinkStatus;
+  for (const status of input.pipelines.flatMap((pipeline) => pipeline.sinkStatuses)) {
     const error = status.lastError ?? null;
     if (error && (!lastError || error.ts > lastError.ts)) lastError = { ...error, sink: status.sinkId };
     const known = sinks.get(status.sinkId);

@@ -7,8 +7,7 @@ import type { SendResult, Sink } from '../sink.ts';
  * decides each send's outcome (default: ok), so tests can play an outage or a rejection.
  */
 export class MemorySink implements Sink {
-  readonly kind = 'memory';
-  readonly id = 'memory';
+  readonly id: string;
   /** Every attempt, including retries. */
   readonly attempts: IngestBatch[] = [];
   /** Batches acknowledged with ok. */
@@ -17,7 +16,11 @@ export class MemorySink implements Sink {
 
   constructor(
     public script: (batch: IngestBatch, attempt: number) => SendResult = () => ({ outcome: 'ok' }),
-  ) {}
+    /** Another kind lets a test run two memory sinks on one pipeline (one buffer position per kind). */
+    readonly kind = 'memory',
+  ) {
+    this.id = kind;
+  }
 
   async send(encoded: EncodedBatch): Promise<SendResult> {
     const batch = await decodeBatch(encoded);
