@@ -45,6 +45,7 @@ export function step(
       summary,
       value: obs.value,
       updated_at: now,
+      ...(obs.baseline === undefined ? {} : { context: { ...prev?.context, baseline: obs.baseline } }),
     };
     if (!prev || prev.state === 'resolved') {
       const firing = rule.for_ms === 0;

@@ -1,9 +1,11 @@
+import { evaluateAnomaly } from './anomaly-rule.ts';
 import { evaluateThreshold } from './metric-rule.ts';
 import type { EvalContext, Observation } from './observation.ts';
+import { evaluatePredictive } from './predictive-rule.ts';
 import { evaluateAbsence, evaluateEvents, evaluateLogCount } from './record-rules.ts';
 import type { Rule } from './rule-schema.ts';
 
-export type { EvalContext, Observation } from './observation.ts';
+export type { AnomalyContext, EvalContext, Observation } from './observation.ts';
 
 /** Runs one rule: the label sets for which its condition holds now. */
 export function evaluateRule(rule: Rule, ctx: EvalContext): Promise<Observation[]> {
@@ -16,6 +18,10 @@ export function evaluateRule(rule: Rule, ctx: EvalContext): Promise<Observation[
       return evaluateEvents(rule, ctx);
     case 'absence':
       return evaluateAbsence(rule, ctx);
+    case 'anomaly':
+      return evaluateAnomaly(rule, ctx);
+    case 'predictive':
+      return evaluatePredictive(rule, ctx);
   }
 }
 
