@@ -35,7 +35,7 @@ export function step(
     if (seen.has(fp)) continue;
     seen.add(fp);
     const labels = alertLabels(rule, obs.labels);
-    const summary = renderSummary(rule, labels, obs.value);
+    const summary = renderSummary(rule, labels, obs.value, obs.baseline);
     const prev = previous.get(fp);
     const base = {
       fingerprint: fp,

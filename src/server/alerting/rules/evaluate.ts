@@ -31,14 +31,24 @@ function formatDuration(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1)}h`;
 }
 
+function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toPrecision(4);
+}
+
 /** Fills `{{label}}`, `{{value}}`, `{{value_percent}}` and `{{value_duration}}` in a rule's summary. */
-export function renderSummary(rule: Rule, labels: Readonly<Record<string, string>>, value: number): string {
+export function renderSummary(
+  rule: Rule,
+  labels: Readonly<Record<string, string>>,
+  value: number,
+  baseline?: number,
+): string {
   const name = rule.name ?? rule.id;
   const template = rule.summary ?? `${name}: value {{value}}`;
   return template.replace(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (_m, key: string) => {
-    if (key === 'value') return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+    if (key === 'value') return formatNumber(value);
     if (key === 'value_percent') return `${(value * 100).toFixed(1)}%`;
     if (key === 'value_duration') return formatDuration(value);
+    if (key === 'baseline') return baseline === undefined ? '' : formatNumber(baseline);
     return labels[key] ?? '';
   });
 }
