@@ -54,6 +54,18 @@ export const DEFAULT_DETECTOR: DetectorOptions = {
   direction: 'both',
 };
 
+/**
+ * The options the engine and `birdseye anomaly score` both use: the defaults with the given step,
+ * and seasonal slots of 30 minutes when the step divides that (else an hour).
+ */
+export function detectorFor(
+  step_ms: number,
+  knobs: Partial<Pick<DetectorOptions, 'sensitivity' | 'min_history_ms' | 'history_ms' | 'direction'>> = {},
+): DetectorOptions {
+  const slot_ms = step_ms <= 30 * MINUTE_MS && (30 * MINUTE_MS) % step_ms === 0 ? 30 * MINUTE_MS : HOUR_MS;
+  return { ...DEFAULT_DETECTOR, ...knobs, step_ms, slot_ms };
+}
+
 export interface Point {
   readonly ts: number;
   readonly value: number;

@@ -1,4 +1,4 @@
-import { fitModel, type DetectorOptions, type Point } from '../anomaly/detector.ts';
+import { detectorFor, fitModel, type DetectorOptions, type Point } from '../anomaly/detector.ts';
 import type { FlaggedPoint } from '../anomaly/marks.ts';
 import { canonicalLabels } from '../model.ts';
 import { evaluate, type SeriesResult } from '../../query/metric-engine.ts';
@@ -11,15 +11,8 @@ export function detectorOptions(
   step_ms: number,
   direction: DetectorOptions['direction'],
 ): DetectorOptions {
-  return {
-    step_ms,
-    sensitivity: rule.sensitivity,
-    min_history_ms: rule.min_history_ms,
-    history_ms: rule.history_ms,
-    slot_ms: step_ms <= 1_800_000 && 1_800_000 % step_ms === 0 ? 1_800_000 : 3_600_000,
-    level_window_ms: 6 * 3_600_000,
-    direction,
-  };
+  const { sensitivity, min_history_ms, history_ms } = rule;
+  return detectorFor(step_ms, { sensitivity, min_history_ms, history_ms, direction });
 }
 
 function seriesKey(s: SeriesResult): { key: string; labels: Record<string, string>; metric: string } {
