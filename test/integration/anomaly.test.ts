@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-explicit-any --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any --
    Receiver payloads are untyped JSON checked field by field. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -107,7 +107,7 @@ describe('anomaly detection through the server process', { timeout: 120_000 }, (
     assert.deepEqual(filtered.body.anomalies, []);
 
     const message = await eventually(
-      () => Promise.resolve(hook.received[0] ? (JSON.parse(hook.received[0].body) as any) : undefined),
+      () => Promise.resolve(hook.received[0] ? JSON.parse(hook.received[0].body) : undefined),
       30_000,
       'the webhook notification',
     );
