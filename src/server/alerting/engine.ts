@@ -160,20 +160,22 @@ export function startAlerting(deps: AlertingDeps): AlertEngine {
   }
 
   let lastPrune = 0;
-  // Evaluations never overlap: the interval tick and ingest nudges queue behind each other.
-  let queue: Promise<void> = Promise.resolve();
-  function evaluateRules(list: readonly Rule[]): Promise<void> {
-    const run = async (): Promise<void> => {
-      const now = Date.now();
-      for (const rule of list) await evaluateOne(rule, now);
-      if (now - lastPrune > PRUNE_EVERY_MS) {
-        lastPrune = now;
-        store.prune(now - config.history_days * 86_400_000);
-        marks.prune(now - config.history_days * 86_400_000);
-      }
-    };
-    queue = queue.then(run, run);
-    return queue;
+  // Two evaluations of one rule never overlap (the interval tick and ingest nudges queue per
+  // rule), but a slow rule (an anomaly rule refitting its models) does not hold up the others.
+  const ruleQueues = new Map<string, Promise<void>>();
+  function evaluateQueued(rule: Rule): Promise<void> {
+    const next = (ruleQueues.get(rule.id) ?? Promise.resolve()).then(() => evaluateOne(rule, Date.now()));
+    ruleQueues.set(rule.id, next);
+    return next;
+  }
+  async function evaluateRules(list: readonly Rule[]): Promise<void> {
+    for (const rule of list) await evaluateQueued(rule);
+    const now = Date.now();
+    if (now - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = now;
+      store.prune(now - config.history_days * 86_400_000);
+      marks.prune(now - config.history_days * 86_400_000);
+    }
   }
   const evaluate = (): Promise<void> => evaluateRules(rules);
   const nudges = new NudgeScheduler(rules, (list) =>
@@ -223,7 +225,7 @@ export function startAlerting(deps: AlertingDeps): AlertEngine {
         clearTimeout(timer);
         nudges.close();
         await running;
-        await queue;
+        await Promise.allSettled([...ruleQueues.values()]);
         await dispatcher.close();
         await Promise.all([...notifiers.values()].map((n) => n.close()));
         db.close();

@@ -2,7 +2,7 @@ import { detectorFor, fitModel, type DetectorOptions, type Point } from '../anom
 import type { FlaggedPoint } from '../anomaly/marks.ts';
 import { canonicalLabels } from '../model.ts';
 import { evaluate, type SeriesResult } from '../../query/metric-engine.ts';
-import { parseMetricQuery } from '../../query/metric-query.ts';
+import { parseMetricQuery, type MetricExpr } from '../../query/metric-query.ts';
 import type { RuleOf } from './rule-schema.ts';
 import type { EvalContext, Observation } from './observation.ts';
 
@@ -13,6 +13,17 @@ export function detectorOptions(
 ): DetectorOptions {
   const { sensitivity, min_history_ms, history_ms } = rule;
   return detectorFor(step_ms, { sensitivity, min_history_ms, history_ms, direction });
+}
+
+const FITS_PER_TURN = 10;
+
+/** The query restricted to one series (exact label matchers); undefined for aggregations. */
+function narrow(expr: MetricExpr, labels: Readonly<Record<string, string>>): MetricExpr | undefined {
+  const exact = Object.entries(labels).map(([label, value]) => ({ label, op: '=' as const, value }));
+  if (expr.type === 'selector') return { ...expr, matchers: [...expr.matchers, ...exact] };
+  if (expr.type === 'rate')
+    return { ...expr, arg: { ...expr.arg, matchers: [...expr.arg.matchers, ...exact] } };
+  return undefined;
 }
 
 function seriesKey(s: SeriesResult): { key: string; labels: Record<string, string>; metric: string } {
@@ -38,22 +49,29 @@ export async function evaluateAnomaly(rule: RuleOf<'anomaly'>, ctx: EvalContext)
   const cacheKey = (key: string) => `${rule.id}\0${key}`;
 
   const stale = recent.filter((s) => !ctx.anomaly.models.fresh(cacheKey(seriesKey(s).key), ctx.now));
-  if (stale.length > 0) {
-    const history = await evaluate(ctx.storage, rule.tenant, expr, {
-      from: windowStart - rule.history_ms,
-      to: windowStart - 1,
-      step_ms,
-    });
-    const byKey = new Map(history.map((s) => [seriesKey(s).key, s]));
-    for (const s of stale) {
-      const { key } = seriesKey(s);
-      const past = byKey.get(key);
-      ctx.anomaly.models.set(
-        cacheKey(key),
-        past ? fitModel(toPoints(past), options, windowStart) : undefined,
-        ctx.now,
-      );
-    }
+  const historyRange = { from: windowStart - rule.history_ms, to: windowStart - 1, step_ms };
+  // One series at a time where the query allows it: SQLite reads synchronously, and weeks of a
+  // thousand series in one query would hold the event loop (and ingest) for seconds.
+  const bulk =
+    stale.length > 0 && narrow(expr, {}) === undefined
+      ? new Map(
+          (await evaluate(ctx.storage, rule.tenant, expr, historyRange)).map((s) => [seriesKey(s).key, s]),
+        )
+      : undefined;
+  for (const [i, s] of stale.entries()) {
+    const { key, labels } = seriesKey(s);
+    const past = bulk
+      ? bulk.get(key)
+      : // Exact matchers also match series with more labels: pick the one with exactly these.
+        (await evaluate(ctx.storage, rule.tenant, narrow(expr, labels)!, historyRange)).find(
+          (h) => seriesKey(h).key === key,
+        );
+    ctx.anomaly.models.set(
+      cacheKey(key),
+      past ? fitModel(toPoints(past), options, windowStart) : undefined,
+      ctx.now,
+    );
+    if (i % FITS_PER_TURN === FITS_PER_TURN - 1) await new Promise((resolve) => setImmediate(resolve));
   }
 
   const out: Observation[] = [];
