@@ -132,7 +132,9 @@ const CASES: Record<keyof typeof NOTIFIERS, Case> = {
       assert.equal(msg.alerts[0].status, state);
       assert.deepEqual(msg.groupLabels, { alertname: 'DiskFilling', host: 'node-1' });
       assert.equal(msg.alerts[0].baseline, 0.31);
-      assert.deepEqual(msg.alerts[0].related_events, ['2026-01-05T10:00:00.000Z container die backup: exit 1']);
+      assert.deepEqual(msg.alerts[0].related_events, [
+        '2026-01-05T10:00:00.000Z container die backup: exit 1',
+      ]);
       const link = new URL(msg.alerts[0].generatorURL);
       const params = new URLSearchParams(link.hash.slice('#/logs?'.length));
       assert.equal(params.get('q'), 'host:"node-1"');
