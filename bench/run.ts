@@ -1,3 +1,5 @@
 // `npm run bench`: every benchmark in turn. Each prints its own figures.
 await import('./gateway.ts');
 await import('./elasticsearch-sink.ts');
+await import('./alert-latency.ts');
+await import('./anomaly-eval.ts');

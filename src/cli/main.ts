@@ -10,6 +10,7 @@ import { LiveConfig } from '../config/etcd/live-config.ts';
 import { BirdseyeError } from '../core/errors.ts';
 import { VERSION } from '../version.ts';
 import { addAgentStatusCommand } from './agent-status.ts';
+import { anomalyScore } from './anomaly-score.ts';
 import { loggerFor } from './commands.ts';
 import { configCommand, flagValues } from './config-command.ts';
 import { explainLines } from './explain.ts';
@@ -122,6 +123,22 @@ export function buildProgram(): Command {
     if (spec.name === 'agent') addAgentStatusCommand(command);
   }
   program.addCommand(configCommand(fail));
+  program
+    .command('anomaly')
+    .description('offline anomaly detection with the production detector')
+    .command('score')
+    .description('score a series (CSV timestamp,value) and print per row baseline, bounds, score and flag')
+    .requiredOption('--input <file>', 'CSV with columns timestamp,value (epoch ms/s or RFC 3339)')
+    .option('--sensitivity <level>', 'low, medium or high (bounds at 6, 4.5 or 3 robust σ)', 'medium')
+    .option('--min-history <duration>', 'cold start: no flags before this much history, e.g. 3d', '3d')
+    .option('--direction <which>', 'both, up (only rises) or down', 'both')
+    .action((flags: { input: string; sensitivity: string; minHistory: string; direction: string }) => {
+      try {
+        anomalyScore(flags, (line) => process.stdout.write(`${line}\n`));
+      } catch (error) {
+        fail(error);
+      }
+    });
   return program;
 }
 

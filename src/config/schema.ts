@@ -70,7 +70,7 @@ const serverSchema = z
       .default(64 * 1024 * 1024),
     /** Logs and events older than this many days are dropped a whole day at a time. */
     retention_days: z.number().int().min(1).default(7),
-    /** Rules, channels and routes; see docs/alerts.md. */
+    /** Rules, channels and routes; see docs/alerting.md. */
     alerting: alertingSchema.prefault({}),
     /** HTTPS: certificate, key and optionally the CA of client certificates; see docs/tls.md. */
     tls: serverTlsSchema.optional(),

@@ -69,6 +69,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     counters: componentCounters(telemetry, 'ingest', 'native'),
     maxBodyBytes: config.server.max_body_bytes,
     maxBatchBytes: config.server.max_batch_bytes,
+    onStored: (tenant, batch) => alerting.nudge(tenant, batch),
   });
   const compatLimits = {
     maxBodyBytes: config.server.max_body_bytes,

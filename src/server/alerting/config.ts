@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseMatcher } from './matcher.ts';
 import type { Matcher } from './model.ts';
 import { channelSchema } from './notifiers/channel-config.ts';
+import { DEFAULT_INHIBIT_RULES } from './pipeline/inhibit.ts';
 import { ruleSchema } from './rules/rule-schema.ts';
 
 /**
@@ -39,11 +40,27 @@ const routeSchema = z
   })
   .strict();
 
+const inhibitSchema = z
+  .object({
+    /** A firing alert matching all of these mutes… */
+    source_matchers: z.array(matcherSchema).min(1),
+    /** …the firing alerts matching all of these… */
+    target_matchers: z.array(matcherSchema).default([]),
+    /** …that have the same values for these labels. */
+    equal: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 export const alertingSchema = z
   .object({
     enabled: z.boolean().default(true),
     /** How often every rule is evaluated; a bad sample is noticed within one interval. */
     interval_ms: z.number().int().min(100).default(15_000),
+    /**
+     * Evaluate threshold, log and event rules right after ingest stores data they read (at most
+     * once a second per rule), so a bad sample is noticed in about a second, not an interval.
+     */
+    evaluate_on_ingest: z.boolean().default(true),
     /** The UI's base URL, for links in messages. */
     external_url: z.url({ protocol: /^https?$/ }).optional(),
     /** The built-in rules (host down, disk filling, memory pressure, OOM, restart loop). */
@@ -54,6 +71,14 @@ export const alertingSchema = z
       .default({}),
     /** First match wins (unless `continue`); with no routes every alert goes to every channel. */
     routes: z.array(routeSchema).default([]),
+    /** Default: a down host (HostDown) mutes its other alerts; `[]` turns inhibition off. */
+    inhibit_rules: z.array(inhibitSchema).default(() =>
+      DEFAULT_INHIBIT_RULES.map((r) => ({
+        source_matchers: [...r.source_matchers],
+        target_matchers: [...r.target_matchers],
+        equal: [...r.equal],
+      })),
+    ),
     group_by: z.array(z.string().min(1)).default(['alertname', 'host']),
     group_wait_ms: z.number().int().min(0).default(5_000),
     group_interval_ms: z.number().int().min(0).default(60_000),

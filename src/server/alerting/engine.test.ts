@@ -59,7 +59,7 @@ describe('alert engine', { timeout: 20_000 }, () => {
     assert.deepEqual(kinds, ['pending', 'firing', 'notification', 'resolved', 'notification']);
   });
 
-  it('divides one query by another for ratio rules (disk filling)', async () => {
+  it('divides one query by another for ratio rules (disk space low)', async () => {
     const storage = new MemoryBackend();
     const override = {
       id: 'memory-pressure',
@@ -73,7 +73,7 @@ describe('alert engine', { timeout: 20_000 }, () => {
     const ts = Date.now();
     await write(storage, {
       metrics: [
-        { name: 'node_filesystem_avail_bytes', labels: fs('/'), value: 5, ts },
+        { name: 'node_filesystem_avail_bytes', labels: fs('/'), value: 4, ts },
         { name: 'node_filesystem_size_bytes', labels: fs('/'), value: 100, ts },
         { name: 'node_filesystem_avail_bytes', labels: fs('/data'), value: 50, ts },
         { name: 'node_filesystem_size_bytes', labels: fs('/data'), value: 100, ts },
@@ -85,7 +85,7 @@ describe('alert engine', { timeout: 20_000 }, () => {
       firing.map((a) => a.labels.mountpoint),
       ['/'],
     );
-    assert.equal(firing[0]?.summary, 'Filesystem / on a has 5.0% space left');
+    assert.equal(firing[0]?.summary, 'Filesystem / on a has 4.0% space left');
     assert.ok(
       h.engine.rules.some((r) => r.id === 'host-down'),
       'default rules stay on beside config rules',

@@ -1,13 +1,18 @@
 import type { Logger } from '../../core/logger.ts';
 import { componentCounters, type Telemetry } from '../../core/telemetry.ts';
+import type { IngestBatch } from '../../model/index.ts';
 import type { StorageBackend } from '../storage/backend.ts';
+import { MarkStore, type AnomalyMark, type MarkQuery } from './anomaly/marks.ts';
+import { ModelCache } from './anomaly/model-cache.ts';
 import type { AlertingConfig } from './config.ts';
 import { step } from './lifecycle.ts';
 import type { Alert, AlertState } from './model.ts';
 import type { Notifier, SendResult } from './notifiers/notifier.ts';
 import { createNotifier } from './notifiers/registry.ts';
 import { Dispatcher } from './pipeline/dispatcher.ts';
-import { evaluateRule } from './rules/evaluate.ts';
+import { relatedEvents } from './related-events.ts';
+import { evaluateRule, type AnomalyContext } from './rules/evaluate.ts';
+import { NudgeScheduler } from './rules/nudge.ts';
 import type { Rule } from './rules/rule-schema.ts';
 import { ruleSet } from './rules/rule-set.ts';
 import { AlertStore, type HistoryEntry } from './state/alert-store.ts';
@@ -23,6 +28,10 @@ export interface AlertEngine {
     q: { from: number; to: number; limit: number; fingerprint?: string | undefined },
   ): HistoryEntry[];
   silences(tenant: string): Silence[];
+  /** Stretches the anomaly detector flagged, overlapping [from, to]. */
+  anomalies(tenant: string, q: MarkQuery): AnomalyMark[];
+  /** Ingest stored a batch: rules that read what it holds are evaluated soon, not at the next tick. */
+  nudge(tenant: string, batch: IngestBatch): void;
   addSilence(silence: Omit<Silence, 'id' | 'created_at'>): Silence;
   expireSilence(tenant: string, id: string): boolean;
   channels(): Array<{ name: string; type: string }>;
@@ -55,6 +64,11 @@ export function startAlerting(deps: AlertingDeps): AlertEngine {
   const db = openAlertDatabase(deps.dataDir);
   const store = new AlertStore(db);
   const pipeline = new PipelineStore(db);
+  const marks = new MarkStore(db);
+  const anomaly: AnomalyContext = {
+    models: new ModelCache(),
+    mark: (tenant, ruleId, metric, labels, points) => marks.record(tenant, ruleId, metric, labels, points),
+  };
   const rules = config.enabled ? ruleSet(config).filter((r) => r.enabled) : [];
   const notifiers = new Map<string, Notifier>(
     deps.notifiers ??
@@ -110,6 +124,7 @@ export function startAlerting(deps: AlertingDeps): AlertEngine {
         now,
         interval_ms: config.interval_ms,
         ...(deps.expectedHosts ? { expectedHosts: deps.expectedHosts } : {}),
+        anomaly,
       });
     } catch (error) {
       // A failed evaluation changes nothing: resolving on an error would page "resolved" falsely.
@@ -118,7 +133,13 @@ export function startAlerting(deps: AlertingDeps): AlertEngine {
       return;
     }
     counters.received(observations.length);
-    for (const { alert, change } of step(rule, own, observations, now)) {
+    for (const transition of step(rule, own, observations, now)) {
+      const { change } = transition;
+      let { alert } = transition;
+      if (change === 'firing') {
+        const events = await relatedEvents(deps.storage, alert, now, logger);
+        if (events.length > 0) alert = { ...alert, context: { ...alert.context, events } };
+      }
       if (change === 'dropped') {
         own.delete(alert.fingerprint);
         store.delete(alert.fingerprint);
@@ -142,14 +163,27 @@ export function startAlerting(deps: AlertingDeps): AlertEngine {
   }
 
   let lastPrune = 0;
-  async function evaluate(): Promise<void> {
+  // Two evaluations of one rule never overlap (the interval tick and ingest nudges queue per
+  // rule), but a slow rule (an anomaly rule refitting its models) does not hold up the others.
+  const ruleQueues = new Map<string, Promise<void>>();
+  function evaluateQueued(rule: Rule): Promise<void> {
+    const next = (ruleQueues.get(rule.id) ?? Promise.resolve()).then(() => evaluateOne(rule, Date.now()));
+    ruleQueues.set(rule.id, next);
+    return next;
+  }
+  async function evaluateRules(list: readonly Rule[]): Promise<void> {
+    for (const rule of list) await evaluateQueued(rule);
     const now = Date.now();
-    for (const rule of rules) await evaluateOne(rule, now);
     if (now - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = now;
       store.prune(now - config.history_days * 86_400_000);
+      marks.prune(now - config.history_days * 86_400_000);
     }
   }
+  const evaluate = (): Promise<void> => evaluateRules(rules);
+  const nudges = new NudgeScheduler(rules, (list) =>
+    evaluateRules(list).catch((error: unknown) => logger.error({ err: error }, 'alert evaluation failed')),
+  );
 
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -171,6 +205,10 @@ export function startAlerting(deps: AlertingDeps): AlertEngine {
     alerts: (tenant, states) => store.list(tenant, states),
     history: (tenant, q) => store.history(tenant, q),
     silences: (tenant) => pipeline.silences(tenant),
+    anomalies: (tenant, q) => marks.list(tenant, q),
+    nudge(tenant, batch) {
+      if (!closed && !deps.manual && config.evaluate_on_ingest) nudges.nudge(tenant, batch);
+    },
     addSilence: (silence) => pipeline.addSilence(silence),
     expireSilence: (tenant, id) => pipeline.expireSilence(tenant, id),
     channels: () => [...notifiers.values()].map((n) => ({ name: n.name, type: n.type })),
@@ -188,8 +226,10 @@ export function startAlerting(deps: AlertingDeps): AlertEngine {
       closing ??= (async () => {
         closed = true;
         clearTimeout(timer);
-        dispatcher.close();
+        nudges.close();
         await running;
+        await Promise.allSettled([...ruleQueues.values()]);
+        await dispatcher.close();
         await Promise.all([...notifiers.values()].map((n) => n.close()));
         db.close();
       })();

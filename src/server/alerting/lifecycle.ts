@@ -35,7 +35,7 @@ export function step(
     if (seen.has(fp)) continue;
     seen.add(fp);
     const labels = alertLabels(rule, obs.labels);
-    const summary = renderSummary(rule, labels, obs.value);
+    const summary = renderSummary(rule, labels, obs.value, obs.baseline);
     const prev = previous.get(fp);
     const base = {
       fingerprint: fp,
@@ -45,6 +45,7 @@ export function step(
       summary,
       value: obs.value,
       updated_at: now,
+      ...(obs.baseline === undefined ? {} : { context: { ...prev?.context, baseline: obs.baseline } }),
     };
     if (!prev || prev.state === 'resolved') {
       const firing = rule.for_ms === 0;

@@ -24,6 +24,15 @@ export interface Alert {
   readonly fired_at: number | null;
   readonly resolved_at: number | null;
   readonly updated_at: number;
+  /** What a message shows beside the value: the baseline, recent events of the host. */
+  readonly context?: AlertContext;
+}
+
+export interface AlertContext {
+  /** The expected value (anomaly and baseline rules). */
+  readonly baseline?: number;
+  /** Recent events of the alert's host or container, one line each, newest first. */
+  readonly events?: readonly string[];
 }
 
 /** Sorted, so the same label set always gives the same fingerprint. */

@@ -72,6 +72,21 @@ export function alertRoutes(app: FastifyInstance, engine: AlertEngine, tokens: T
 
   app.get('/api/v1/alerts/channels', read, () => ({ channels: engine.channels() }));
 
+  // Anomaly marks are data, like metrics: charts shade them whether or not a rule alerted.
+  app.get('/api/v1/anomalies', read, (request) => {
+    const query = request.query as Query;
+    const { from, to } = timeRange(query, Date.now());
+    const limit = integer(query, 'limit', 1000, 1, 10_000);
+    const filter = {
+      from,
+      to,
+      limit,
+      host: query.host || undefined,
+      container: query.container || undefined,
+    };
+    return { anomalies: engine.anomalies(tenantOf(request), filter) };
+  });
+
   app.post('/api/v1/alerts/channels/:name/test', admin, async (request) => {
     const { name } = request.params as { name: string };
     const result = await engine.testChannel(tenantOf(request), name);

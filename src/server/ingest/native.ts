@@ -3,7 +3,7 @@ import { gunzip as gunzipCb } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { BirdseyeError } from '../../core/errors.ts';
 import type { ComponentCounters } from '../../core/telemetry.ts';
-import { parseIngestBatch } from '../../model/index.ts';
+import { parseIngestBatch, type IngestBatch } from '../../model/index.ts';
 import type { TokenStore } from '../auth/token-store.ts';
 import { requireScope, tenantOf } from '../api/auth-hook.ts';
 import type { StorageBackend } from '../storage/backend.ts';
@@ -16,6 +16,8 @@ export interface NativeIngestOptions {
   counters: ComponentCounters;
   maxBodyBytes: number;
   maxBatchBytes: number;
+  /** Called after a new batch is committed (alerting evaluates the rules it can change). */
+  onStored?: (tenant: string, batch: IngestBatch) => void;
 }
 
 async function decode(body: Buffer, encoding: string | undefined, maxBatchBytes: number): Promise<unknown> {
@@ -72,8 +74,10 @@ export function nativeIngest(app: FastifyInstance, options: NativeIngestOptions)
       const events = batch.metrics.length + batch.logs.length + batch.events.length;
       counters.received(events, body.length);
       const { stored } = await storage.writeBatch(tenant, batch, Date.now());
-      if (stored) counters.sent(events);
-      else counters.discarded('duplicate_batch', events);
+      if (stored) {
+        counters.sent(events);
+        options.onStored?.(tenant, batch);
+      } else counters.discarded('duplicate_batch', events);
       return {
         status: stored ? 'stored' : 'duplicate',
         batch_id: batch.batch_id,

@@ -22,6 +22,7 @@ const alert = (state: 'firing' | 'resolved'): Alert => ({
   fired_at: NOW,
   resolved_at: state === 'resolved' ? NOW + 60_000 : null,
   updated_at: NOW,
+  context: { baseline: 0.31, events: ['2026-01-05T10:00:00.000Z container die backup: exit 1'] },
 });
 const notification = (state: 'firing' | 'resolved'): Notification => ({
   status: state,
@@ -97,8 +98,10 @@ const CASES: Record<keyof typeof NOTIFIERS, Case> = {
       assert.equal(msg.blocks[1].text.type, 'mrkdwn');
       assert.match(
         msg.blocks[1].text.text,
-        /<http:\/\/birdseye\.local:8080\/#alerts\?fingerprint=a1b2c3d4e5f60718[^|]*\|Open in Birdseye>/,
+        /<http:\/\/birdseye\.local:8080\/#\/logs\?q=host%3A%22node-1%22&from=\d+&to=\d+&alert=a1b2c3d4e5f60718\|Open in Birdseye>/,
       );
+      assert.match(msg.blocks[1].text.text, /value 0\.0400 \(baseline 0\.310\)/);
+      assert.match(msg.blocks[1].text.text, /container die backup: exit 1/);
     },
   },
   teams: {
@@ -128,6 +131,14 @@ const CASES: Record<keyof typeof NOTIFIERS, Case> = {
       assert.equal(msg.alerts[0].fingerprint, 'a1b2c3d4e5f60718');
       assert.equal(msg.alerts[0].status, state);
       assert.deepEqual(msg.groupLabels, { alertname: 'DiskFilling', host: 'node-1' });
+      assert.equal(msg.alerts[0].baseline, 0.31);
+      assert.deepEqual(msg.alerts[0].related_events, [
+        '2026-01-05T10:00:00.000Z container die backup: exit 1',
+      ]);
+      const link = new URL(msg.alerts[0].generatorURL);
+      const params = new URLSearchParams(link.hash.slice('#/logs?'.length));
+      assert.equal(params.get('q'), 'host:"node-1"');
+      assert.equal(Number(params.get('from')), NOW - 60_000 - 15 * 60_000);
     },
   },
 };

@@ -8,6 +8,7 @@ import type { AlertStore } from '../state/alert-store.ts';
 import type { PipelineStore } from '../state/pipeline-store.ts';
 import { decide } from './dedup.ts';
 import { AggregationGroup } from './group.ts';
+import { inhibitedBy } from './inhibit.ts';
 import { withRetry } from './retry.ts';
 import { effectiveRoutes, groupKey, routeAlert, type EffectiveRoute } from './route.ts';
 import { silencedBy } from './silence.ts';
@@ -30,13 +31,14 @@ function commonLabels(alerts: readonly Alert[]): Record<string, string> {
 }
 
 /**
- * The notification pipeline: route → group → (at flush) silence → dedup → retry → notifier.
+ * The notification pipeline: route → group → (at flush) silence, inhibit → dedup → retry → notifier.
  * Takes firing and resolved alerts from the engine; pending alerts never get here.
  */
 export class Dispatcher {
   private readonly groups = new Map<string, AggregationGroup>();
   private readonly routes: EffectiveRoute[];
   private readonly abort = new AbortController();
+  private readonly inflight = new Set<Promise<void>>();
 
   constructor(private readonly deps: DispatcherDeps) {
     this.routes = effectiveRoutes(deps.config, [...deps.notifiers.keys()]);
@@ -48,7 +50,7 @@ export class Dispatcher {
       const { key, labels } = groupKey(route, alert.labels);
       let group = this.groups.get(key);
       if (!group) {
-        group = new AggregationGroup(key, labels, route, (g) => this.flush(g));
+        group = new AggregationGroup(key, labels, route, (g) => this.track(this.flush(g)));
         this.groups.set(key, group);
       }
       group.insert(alert);
@@ -59,7 +61,11 @@ export class Dispatcher {
     const now = Date.now();
     const snapshot = [...group.alerts.values()];
     const silences = this.deps.pipeline.silences();
-    const firing = snapshot.filter((a) => a.state === 'firing' && !silencedBy(a, silences, now));
+    const { inhibit_rules } = this.deps.config;
+    const sources = inhibit_rules.length > 0 ? this.deps.alerts.active() : [];
+    const firing = snapshot.filter(
+      (a) => a.state === 'firing' && !silencedBy(a, silences, now) && !inhibitedBy(a, sources, inhibit_rules),
+    );
     const resolved = snapshot.filter((a) => a.state === 'resolved');
     for (const channel of group.route.channels) {
       const notifier = this.deps.notifiers.get(channel);
@@ -153,10 +159,20 @@ export class Dispatcher {
     );
   }
 
-  /** Ends retries in progress and stops every group clock; state to resume from is in SQLite. */
-  close(): void {
+  private track(flush: Promise<void>): Promise<void> {
+    this.inflight.add(flush);
+    return flush.finally(() => this.inflight.delete(flush));
+  }
+
+  /**
+   * Ends retries in progress and stops every group clock, then waits for flushes in flight, so a
+   * delivery that succeeded is in the notification log before the database closes (or a restart
+   * would send it again).
+   */
+  async close(): Promise<void> {
     this.abort.abort();
     for (const group of this.groups.values()) group.stop();
     this.groups.clear();
+    await Promise.allSettled([...this.inflight]);
   }
 }

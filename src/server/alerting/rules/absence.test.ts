@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HostInfo, StorageBackend } from '../../storage/backend.ts';
+import { ModelCache } from '../anomaly/model-cache.ts';
 import { evaluateAbsence } from './record-rules.ts';
 import { ruleSchema, type RuleOf } from './rule-schema.ts';
 
@@ -12,6 +13,7 @@ const reported: HostInfo[] = [
 ];
 // Only hosts() is read by the absence rule.
 const storage = { hosts: () => Promise.resolve(reported) } as unknown as StorageBackend;
+const anomaly = { models: new ModelCache(), mark: () => {} };
 
 describe('absence rule with etcd registrations', () => {
   it('misses a registered node that never reported, once it is overdue', async () => {
@@ -19,6 +21,7 @@ describe('absence rule with etcd registrations', () => {
       storage,
       now: NOW,
       interval_ms: 10_000,
+      anomaly,
       expectedHosts: () => [
         { host: 'a', since: NOW - 3_600_000 },
         { host: 'c', since: NOW - 120_000 },
@@ -35,7 +38,7 @@ describe('absence rule with etcd registrations', () => {
   });
 
   it('is unchanged without registrations', async () => {
-    const observations = await evaluateAbsence(rule, { storage, now: NOW, interval_ms: 10_000 });
+    const observations = await evaluateAbsence(rule, { storage, now: NOW, interval_ms: 10_000, anomaly });
     assert.deepEqual(
       observations.map((o) => o.labels.host),
       ['b'],

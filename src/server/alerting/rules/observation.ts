@@ -1,3 +1,5 @@
+import type { FlaggedPoint } from '../anomaly/marks.ts';
+import type { ModelCache } from '../anomaly/model-cache.ts';
 import type { Labels } from '../model.ts';
 import type { StorageBackend } from '../../storage/backend.ts';
 
@@ -5,6 +7,14 @@ import type { StorageBackend } from '../../storage/backend.ts';
 export interface Observation {
   readonly labels: Labels;
   readonly value: number;
+  /** What the value was expected to be (anomaly and baseline rules), for messages. */
+  readonly baseline?: number;
+}
+
+/** Where anomaly rules keep fitted models and write the marks they find. */
+export interface AnomalyContext {
+  readonly models: ModelCache;
+  mark(tenant: string, ruleId: string, metric: string, labels: Labels, points: readonly FlaggedPoint[]): void;
 }
 
 export interface EvalContext {
@@ -17,6 +27,7 @@ export interface EvalContext {
    * absence rule misses them even if they never sent anything.
    */
   readonly expectedHosts?: () => ReadonlyArray<{ host: string; since: number }>;
+  readonly anomaly: AnomalyContext;
 }
 
 /** Bounds the records a grouped log or event rule reads per evaluation; past it counts are partial. */

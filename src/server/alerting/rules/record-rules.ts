@@ -1,5 +1,7 @@
-import { eventField, EVENT_FIELDS, logField } from '../../query/log-fields.ts';
+import type { LogRecord } from '../../../model/index.ts';
+import { eventField, EVENT_FIELDS, logField, scalarText } from '../../query/log-fields.ts';
 import { parseLogQuery } from '../../query/log-query.ts';
+import { baselineObservations } from './log-baseline.ts';
 import { compare, type RuleOf } from './rule-schema.ts';
 import {
   Counter,
@@ -10,7 +12,19 @@ import {
   type Observation,
 } from './observation.ts';
 
-/** Log count rule: the number of matching records in the window, overall or per group. */
+/** A field of a log record by name: the query fields, `fields.x`, or any other top-level field. */
+export function recordField(record: LogRecord, field: string): string | number | undefined {
+  const known = logField(record, field);
+  if (known !== undefined) return known;
+  return Object.hasOwn(record, field)
+    ? scalarText((record as unknown as Record<string, unknown>)[field])
+    : undefined;
+}
+
+/**
+ * Log count rule: the number of matching records in the window, overall or per group, against a
+ * threshold or (mode `baseline`) against the group's own seasonal baseline.
+ */
 export async function evaluateLogCount(rule: RuleOf<'log_count'>, ctx: EvalContext): Promise<Observation[]> {
   const query = parseLogQuery(rule.query);
   const from = ctx.now - rule.window_ms;
@@ -36,13 +50,15 @@ export async function evaluateLogCount(rule: RuleOf<'log_count'>, ctx: EvalConte
         order: 'newest',
         ...(cursor ? { cursor } : {}),
       });
-      for (const record of page.records) counter.add(groupLabels(rule.group_by, (f) => logField(record, f)));
+      for (const record of page.records)
+        counter.add(groupLabels(rule.group_by, (f) => recordField(record, f)));
       if (!page.next_cursor) break;
       cursor = page.next_cursor;
     }
     counts = counter.observations();
   }
-  return counts.filter((c) => compare(c.value, rule.comparison, rule.threshold));
+  if (rule.mode === 'baseline') return baselineObservations(rule, ctx, counts);
+  return counts.filter((c) => compare(c.value, rule.comparison, rule.threshold ?? 0));
 }
 
 /** Event rule: groups (e.g. one container) with at least `min_count` matching events in the window. */

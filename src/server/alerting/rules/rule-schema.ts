@@ -61,16 +61,78 @@ const thresholdRule = z
   })
   .strict();
 
+/** Knobs of the seasonal detector (anomaly/detector.ts) that a rule may set. */
+const detectorKnobs = {
+  sensitivity: z.enum(['low', 'medium', 'high']).default('medium'),
+  /** Cold start: no mark and no alert for a series until its history spans this long. */
+  min_history_ms: z
+    .number()
+    .int()
+    .min(3_600_000)
+    .default(3 * 86_400_000),
+  history_ms: z
+    .number()
+    .int()
+    .min(3_600_000)
+    .default(21 * 86_400_000),
+};
+
 const logCountRule = z
   .object({
     ...base,
     type: z.literal('log_count'),
     query: logQuery(false),
     window_ms: z.number().int().min(1000).default(300_000),
+    /** `threshold`: count against `threshold`; `baseline`: count against its own seasonal baseline. */
+    mode: z.enum(['threshold', 'baseline']).default('threshold'),
     comparison: z.enum(COMPARISONS).default('>'),
-    threshold: z.number(),
-    /** Log fields to count per: host, service, source, container.name. Empty = one count overall. */
-    group_by: z.array(z.enum(['host', 'service', 'source', 'container.name'])).default([]),
+    /** In threshold mode the limit; in baseline mode the smallest count worth an alert (default 10). */
+    threshold: z.number().optional(),
+    /** Record fields to count per (host, service, container.name, fields.x, pattern …). Empty = overall. */
+    group_by: z.array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'a record field name')).default([]),
+    ...detectorKnobs,
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (rule.mode === 'threshold' && rule.threshold === undefined)
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'required in threshold mode' });
+  });
+
+const anomalyRule = z
+  .object({
+    ...base,
+    type: z.literal('anomaly'),
+    query: metricQuery,
+    /** Points are averages over this step; the seasonal model works at the same step. */
+    step_ms: z.number().int().min(10_000).default(300_000),
+    /** The recent stretch looked at per evaluation. */
+    window_ms: z.number().int().min(10_000).default(1_800_000),
+    /** Fires when at least this share of the window's points is outside the bounds. */
+    min_share: z.number().gt(0).max(1).default(0.5),
+    direction: z.enum(['both', 'up', 'down']).default('both'),
+    ...detectorKnobs,
+  })
+  .strict();
+
+const predictiveRule = z
+  .object({
+    ...base,
+    type: z.literal('predictive'),
+    /** A gauge that runs out at 0, per series (default: free bytes per filesystem). */
+    query: metricQuery.default('node_filesystem_avail_bytes'),
+    /** The linear fit reads this much recent history. */
+    window_ms: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(6 * 3_600_000),
+    /** Fires when the fit reaches 0 within this long. */
+    horizon_ms: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(24 * 3_600_000),
+    step_ms: z.number().int().min(1000).default(300_000),
   })
   .strict();
 
@@ -103,7 +165,14 @@ const absenceRule = z
   })
   .strict();
 
-export const ruleSchema = z.discriminatedUnion('type', [thresholdRule, logCountRule, eventRule, absenceRule]);
+export const ruleSchema = z.discriminatedUnion('type', [
+  thresholdRule,
+  logCountRule,
+  eventRule,
+  absenceRule,
+  anomalyRule,
+  predictiveRule,
+]);
 
 export type Rule = z.infer<typeof ruleSchema>;
 export type RuleInput = z.input<typeof ruleSchema>;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Alert, AlertState } from '../model.ts';
+import type { Alert, AlertContext, AlertState } from '../model.ts';
 
 interface AlertRow {
   fingerprint: string;
@@ -13,6 +13,7 @@ interface AlertRow {
   fired_at: number | null;
   resolved_at: number | null;
   updated_at: number;
+  context: string | null;
 }
 
 export interface HistoryEntry {
@@ -30,9 +31,10 @@ export interface HistoryEntry {
   readonly detail?: string | null;
 }
 
-const toAlert = (row: AlertRow): Alert => ({
+const toAlert = ({ context, ...row }: AlertRow): Alert => ({
   ...row,
   labels: JSON.parse(row.labels) as Record<string, string>,
+  ...(context ? { context: JSON.parse(context) as AlertContext } : {}),
 });
 
 /** Alerts and their history, in the alert database. Every write is one statement, so it is atomic. */
@@ -60,11 +62,15 @@ export class AlertStore {
     this.db
       .prepare(
         `INSERT OR REPLACE INTO alerts (fingerprint, tenant, rule_id, labels, summary, state, value,
-           active_since, fired_at, resolved_at, updated_at)
+           active_since, fired_at, resolved_at, updated_at, context)
          VALUES (@fingerprint, @tenant, @rule_id, @labels, @summary, @state, @value, @active_since,
-           @fired_at, @resolved_at, @updated_at)`,
+           @fired_at, @resolved_at, @updated_at, @context)`,
       )
-      .run({ ...alert, labels: JSON.stringify(alert.labels) });
+      .run({
+        ...alert,
+        labels: JSON.stringify(alert.labels),
+        context: alert.context ? JSON.stringify(alert.context) : null,
+      });
   }
 
   /** A pending alert whose condition cleared never fired; it leaves no row behind. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openSqliteFile } from '../../storage/sqlite/open-database.ts';
+import { MARKS_SCHEMA } from '../anomaly/marks.ts';
 
 /**
  * Alert state lives in its own file, `<data_dir>/server/alerts.sqlite`, apart from the data store,
@@ -8,6 +9,7 @@ import { openSqliteFile } from '../../storage/sqlite/open-database.ts';
  *   alerts    one row per fingerprint: the lifecycle state (pending, firing, resolved)
  *   history   state changes and delivery attempts, newest last (pruned after history_days)
  *   silences  label matchers with an expiry
+ *   anomalies stretches the anomaly detector flagged, per rule and series (anomaly/marks.ts)
  *   nflog     per group and channel, what was last delivered: the dedup stage's memory, so a
  *             restart neither re-sends a notification nor forgets a resolve that is owed
  */
@@ -33,5 +35,9 @@ CREATE TABLE IF NOT EXISTS nflog (
 export function openAlertDatabase(dataDir: string): Database.Database {
   const db = openSqliteFile(path.join(dataDir, 'server', 'alerts.sqlite'));
   db.exec(SCHEMA);
+  db.exec(MARKS_SCHEMA);
+  // Added after the first release of this file: a JSON column for the alert's message context.
+  const columns = db.prepare('PRAGMA table_info(alerts)').all() as Array<{ name: string }>;
+  if (!columns.some((c) => c.name === 'context')) db.exec('ALTER TABLE alerts ADD COLUMN context TEXT');
   return db;
 }

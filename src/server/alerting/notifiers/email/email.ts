@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
-import { alertLine, alertLink, labelText, plainText, title } from '../message.ts';
+import { alertLine, alertLink, labelText, plainText, relatedLines, title } from '../message.ts';
 import type { Notification, Notifier, SendResult } from '../notifier.ts';
 import type { EmailConfig } from './config.ts';
 
@@ -10,7 +10,8 @@ function html(n: Notification): string {
   const items = n.alerts.map((a) => {
     const link = alertLink(n, a);
     const more = link ? ` <a href="${escape(link)}">open</a>` : '';
-    return `<li><b>${escape(alertLine(a))}</b>${more}<br><small>${escape(labelText(a.labels))}</small></li>`;
+    const events = relatedLines(a).map((e) => `<br><small>${escape(e)}</small>`);
+    return `<li><b>${escape(alertLine(a))}</b>${more}<br><small>${escape(labelText(a.labels))}</small>${events.join('')}</li>`;
   });
   return `<h2>${escape(title(n))}</h2><ul>${items.join('')}</ul>`;
 }

@@ -1,5 +1,5 @@
 import { JsonPoster } from '../http.ts';
-import { alertLine, alertLink, labelText, plainText, title } from '../message.ts';
+import { alertLine, alertLink, labelText, plainText, relatedLines, title } from '../message.ts';
 import type { Notification, Notifier, SendResult } from '../notifier.ts';
 import type { SlackConfig } from './config.ts';
 
@@ -24,7 +24,8 @@ export class SlackNotifier implements Notifier {
     ];
     for (const alert of n.alerts.slice(0, 20)) {
       const link = alertLink(n, alert);
-      const text = `*${escape(alertLine(alert))}*\n${escape(labelText(alert.labels))}${link ? `\n<${link}|Open in Birdseye>` : ''}`;
+      const events = relatedLines(alert).map((e) => `\n• ${escape(e)}`);
+      const text = `*${escape(alertLine(alert))}*\n${escape(labelText(alert.labels))}${events.join('')}${link ? `\n<${link}|Open in Birdseye>` : ''}`;
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } });
     }
     return { text: plainText(n).slice(0, 3000), blocks };

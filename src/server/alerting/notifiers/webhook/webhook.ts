@@ -42,6 +42,8 @@ export class WebhookNotifier implements Notifier {
         generatorURL: alertLink(n, a) ?? '',
         fingerprint: a.fingerprint,
         value: a.value,
+        ...(a.context?.baseline === undefined ? {} : { baseline: a.context.baseline }),
+        related_events: a.context?.events ?? [],
       })),
     };
   }
