@@ -6,6 +6,8 @@ import { hostMetricsSchema } from '../agent/sources/host-metrics/config.ts';
 import { journaldSchema } from '../agent/sources/journald/config.ts';
 import { gatewaySchema } from '../agent/sources/gateway/config.ts';
 import { alertingSchema } from '../server/alerting/config.ts';
+import { authSchema } from '../server/auth/config.ts';
+import { retentionSchema } from '../server/storage/retention-config.ts';
 
 /**
  * The one configuration schema. Defaults live here; every key that is a quantity carries its unit.
@@ -60,6 +62,10 @@ const serverSchema = z
       .default(64 * 1024 * 1024),
     /** Logs and events older than this many days are dropped a whole day at a time. */
     retention_days: z.number().int().min(1).default(7),
+    /** Metric retention, batch-id horizon, rollups; tenants override days via the admin API. */
+    retention: retentionSchema.prefault({}),
+    /** UI sessions and per-token rate limits. */
+    auth: authSchema.prefault({}),
     /** Rules, channels and routes; see docs/alerts.md. */
     alerting: alertingSchema.prefault({}),
   })
