@@ -3,9 +3,9 @@ import { z } from 'zod';
 export const rateLimitSchema = z
   .object({
     /** Sustained requests per second per token or UI session; 0 turns rate limiting off. */
-    requests_per_s: z.number().min(0).default(100),
+    requests_per_s: z.number().min(0).default(500),
     /** Requests a caller may make at once after being idle (the bucket size). */
-    burst: z.number().int().min(1).default(400),
+    burst: z.number().int().min(1).default(1000),
     /** Callers tracked at once; past this the least recently seen is forgotten (it starts full again). */
     max_tracked: z.number().int().min(1).default(10_000),
   })

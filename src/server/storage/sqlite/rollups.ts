@@ -9,8 +9,8 @@ import type { Bucket } from '../backend.ts';
  * - `rollup_state.done_ts` per resolution: every bucket that starts before it is in `rollups`,
  *   built from the samples stored when `build` ran.
  * - A sample written later with a time before `done_ts` (an agent catching up after an outage, a
- *   resent value) marks its bucket in `rollup_dirty` in the same transaction; `build` recomputes
- *   those buckets first. So the rollup never silently disagrees with the raw samples.
+ *   resent value) has its buckets rebuilt at the end of the same write transaction (each at most
+ *   one hour of one series). So the rollup never disagrees with the raw samples, even for a moment.
  * - Queries read rollups only for whole buckets inside [from, to] and before `done_ts`, and raw
  *   samples for the rest, so a result is the same either way (see contract.test.ts).
  */
@@ -23,10 +23,6 @@ CREATE TABLE IF NOT EXISTS rollups (
   PRIMARY KEY (series_id, res, ts)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rollup_state (res INTEGER PRIMARY KEY, done_ts INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS rollup_dirty (
-  series_id INTEGER NOT NULL, res INTEGER NOT NULL, ts INTEGER NOT NULL,
-  PRIMARY KEY (series_id, res, ts)
-) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS batches_received ON batches (received_ts);
 `;
 
@@ -35,6 +31,8 @@ const AGGREGATE = `SELECT series_id, @res, CAST(ts / @res AS INTEGER) * @res, mi
 
 export class Rollups {
   private readonly done = new Map<number, number>();
+  /** Buckets of the current write transaction that already were rolled up: `series:res:ts`. */
+  private late = new Set<string>();
   private readonly s;
 
   constructor(private readonly db: Database.Database) {
@@ -54,11 +52,6 @@ export class Rollups {
       ),
       seriesIds: db.prepare<[], { id: number }>('SELECT id FROM series'),
       setDone: db.prepare('INSERT OR REPLACE INTO rollup_state (res, done_ts) VALUES (?, ?)'),
-      dirty: db.prepare<[], { series_id: number; res: number; ts: number }>(
-        'SELECT series_id, res, ts FROM rollup_dirty',
-      ),
-      clearDirty: db.prepare('DELETE FROM rollup_dirty'),
-      markDirty: db.prepare('INSERT OR IGNORE INTO rollup_dirty (series_id, res, ts) VALUES (?, ?, ?)'),
       read: db.prepare<[{ step: number; id: number; res: number; from: number; to: number }], Bucket>(`
         SELECT CAST(ts / @step AS INTEGER) * @step AS ts, min(min) AS min, max(max) AS max,
                sum(sum) AS sum, sum(count) AS count
@@ -71,19 +64,31 @@ export class Rollups {
   noteSample(seriesId: number, ts: number): void {
     for (const res of ROLLUP_RESOLUTIONS_MS) {
       const done = this.done.get(res);
-      if (done !== undefined && ts < done) this.s.markDirty.run(seriesId, res, Math.floor(ts / res) * res);
+      if (done !== undefined && ts < done) this.late.add(`${seriesId}:${res}:${Math.floor(ts / res) * res}`);
     }
   }
 
-  /** Rebuilds dirty buckets, then every bucket that closed since the last run, up to `now`. */
+  /** At the end of the write transaction: rebuilds the buckets late samples fell into. */
+  rebuildLate(): void {
+    const late = this.late;
+    this.late = new Set();
+    for (const key of late) {
+      const [id, res, ts] = key.split(':').map(Number) as [number, number, number];
+      const range = { id, res, from: ts, to: ts + res };
+      this.s.clear.run(range);
+      this.s.build.run(range);
+    }
+  }
+
+  /** A failed write transaction rolled back: forget what it noted. */
+  reset(): void {
+    this.late = new Set();
+  }
+
+  /** Rolls up every bucket that closed since the last run, up to `now`. */
   build(now: number): void {
+    const advanced = new Map<number, number>();
     this.db.transaction(() => {
-      for (const d of this.s.dirty.all()) {
-        const range = { id: d.series_id, res: d.res, from: d.ts, to: d.ts + d.res };
-        this.s.clear.run(range);
-        this.s.build.run(range);
-      }
-      this.s.clearDirty.run();
       const ids = this.s.seriesIds.all();
       for (const res of ROLLUP_RESOLUTIONS_MS) {
         const from = this.done.get(res) ?? 0;
@@ -91,9 +96,11 @@ export class Rollups {
         if (to <= from) continue;
         for (const { id } of ids) this.s.build.run({ id, res, from, to });
         this.s.setDone.run(res, to);
-        this.done.set(res, to);
+        advanced.set(res, to);
       }
     })();
+    // Only once committed: a rolled-back run leaves the watermarks where they were.
+    for (const [res, to] of advanced) this.done.set(res, to);
   }
 
   /** After a failed write transaction: the cached watermarks are still those committed. */

@@ -127,6 +127,7 @@ export class SqliteBackend implements StorageBackend {
         this.stmt.insertSample.run(id, sample.ts, sample.value);
         this.rollups.noteSample(id, sample.ts);
       }
+      this.rollups.rebuildLate();
       const stored = this.writer.write(tenant, batch, this.feed.active);
       this.stmt.upsertHost.run(
         tenant,
@@ -165,6 +166,7 @@ export class SqliteBackend implements StorageBackend {
     } catch (cause) {
       // A failed transaction rolled back whole, but ids and days cached inside it may not exist.
       this.seriesIds.clear();
+      this.rollups.reset();
       this.partitions.reload();
       this.statements.clear();
       throw cause;

@@ -64,14 +64,14 @@ export function retainSqlite(
     }
   }
 
-  const deleteSamples = db.prepare(`DELETE FROM samples WHERE series_id = ?1 AND ts < min(?2,
-    coalesce((SELECT ts FROM samples WHERE series_id = ?1 ORDER BY ts LIMIT 1 OFFSET ?3), ?2))`);
+  const deleteSamples = db.prepare(`DELETE FROM samples WHERE series_id = @id AND ts < min(@cutoff,
+    coalesce((SELECT ts FROM samples WHERE series_id = @id ORDER BY ts LIMIT 1 OFFSET @chunk), @cutoff))`);
   const deleteRollups = db.prepare('DELETE FROM rollups WHERE series_id = ? AND res = ? AND ts < ?');
   let samples = 0;
   const series = db.prepare('SELECT id, tenant FROM series').all() as Array<{ id: number; tenant: string }>;
   for (const { id, tenant } of series) {
     const cutoff = cutoffsOf(request, tenant).metrics;
-    samples += untilDone(deleteSamples, id, cutoff, chunk);
+    samples += untilDone(deleteSamples, { id, cutoff, chunk });
     // A rollup bucket goes once all of it is past the cutoff.
     for (const res of ROLLUP_RESOLUTIONS_MS)
       deleteRollups.run(id, res, Math.floor(cutoff / res) * res - res + 1);
