@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ClusterEvent, IngestBatch, LogRecord } from '../../../model/index.ts';
-import { mapScalars } from '../../query/log-fields.ts';
 import type { StoredLog } from '../backend.ts';
 import { containerSightings, dayOf } from '../log-common.ts';
+import { ftsFieldsText } from './log-sql.ts';
 import type { Partitions } from './partitions.ts';
 
 /** The API id of a stored log or event: its day and rowid. */
@@ -79,7 +79,7 @@ export class LogWriter {
       log.service ?? null,
       container === '' ? null : container,
       log.format ?? null,
-      log.fields ? mapScalars(log.fields).join(' ') : null,
+      ftsFieldsText(log.fields),
     );
     return recordId(day, rowid);
   }

@@ -34,6 +34,11 @@ export class Partitions {
   private readonly days = new Set<number>();
   private readonly statements = new Map<number, DayStatements>();
   private nextCounter = new Map<string, number>();
+  /**
+   * The largest id in each day's table (`log<day>` / `event<day>`), an upper bound: lines mostly
+   * arrive in time order, so a new microsecond is usually past it and needs no probe at all.
+   */
+  private highest = new Map<string, number>();
 
   constructor(private readonly db: Database.Database) {
     this.reload();
@@ -44,6 +49,7 @@ export class Partitions {
     this.days.clear();
     this.statements.clear();
     this.nextCounter = new Map();
+    this.highest = new Map();
     const rows = this.db
       .prepare<[], { name: string }>(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'logs_d[0-9]*'",
@@ -91,10 +97,30 @@ export class Partitions {
   }
 
   allocate(kind: 'log' | 'event', day: number, ts: number): number {
+    const id = this.allocateId(kind, day, ts);
+    const dayKey = `${kind}${day}`;
+    if (id > (this.highest.get(dayKey) ?? -1)) this.highest.set(dayKey, id);
+    return id;
+  }
+
+  private highestId(kind: 'log' | 'event', day: number): number {
+    const dayKey = `${kind}${day}`;
+    let h = this.highest.get(dayKey);
+    if (h === undefined) {
+      const table = kind === 'log' ? `logs_d${day}` : `events_d${day}`;
+      this.stmts(day);
+      h = this.db.prepare<[], { m: number | null }>(`SELECT max(id) AS m FROM ${table}`).get()?.m ?? -1;
+      this.highest.set(dayKey, h);
+    }
+    return h;
+  }
+
+  private allocateId(kind: 'log' | 'event', day: number, ts: number): number {
     let slot = slotOf(ts, day);
     for (;;) {
       const key = `${kind}${day}:${slot}`;
       let n = this.nextCounter.get(key);
+      if (n === undefined && slot * ID_SLOT > this.highestId(kind, day)) n = 0;
       if (n === undefined) {
         const probe = kind === 'log' ? this.stmts(day).maxLogId : this.stmts(day).maxEventId;
         const max = probe.get(slot * ID_SLOT, slot * ID_SLOT + ID_SLOT - 1)?.m ?? null;
