@@ -10,6 +10,7 @@ import { BirdseyeError } from '../core/errors.ts';
 import { VERSION } from '../version.ts';
 import { loggerFor } from './commands.ts';
 import { runAgent, runServer, runUp } from './run.ts';
+import { tokenCommands } from './token.ts';
 
 type Runner = (config: Readonly<Config>, logger: ReturnType<typeof loggerFor>) => Promise<void>;
 
@@ -73,6 +74,7 @@ export function buildProgram(): Command {
       }
     });
   }
+  tokenCommands(program, fail);
   return program;
 }
 
