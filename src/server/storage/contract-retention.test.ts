@@ -152,6 +152,36 @@ for (const [name, create] of Object.entries(STORAGE_BACKENDS)) {
       assert.ok(withLate[0]!.buckets.some((b) => b.max === 1000));
     });
 
+    it('counts a histogram of everything exactly, partial minutes at the edges included', async () => {
+      const { backend } = opener.open();
+      const midnight = Math.floor(T0 / DAY) * DAY + DAY;
+      const lines = [];
+      for (let i = 0; i < 400; i++) {
+        const ts = midnight - 90 * 60_000 + i * 27_317.25;
+        const severity = i % 5 === 0 ? undefined : i % 8;
+        lines.push(log(ts, `line ${i}`, severity === undefined ? {} : { severity }));
+      }
+      await backend.writeBatch('hist', logBatch(lines.slice(0, 250), [], 'agent-h'), T0);
+      await backend.writeBatch('hist', logBatch(lines.slice(250), [], 'agent-h'), T0);
+      await backend.writeBatch('other', logBatch(lines.slice(0, 50), [], 'agent-o'), T0);
+      const from = midnight - 80 * 60_000 + 17_500;
+      const to = midnight + 60 * 60_000 - 23_250;
+      for (const interval_ms of [60_000, 300_000, 3_600_000]) {
+        const expected = new Map<string, number>();
+        for (const l of lines) {
+          if (l.ts < from || l.ts > to) continue;
+          const key = `${Math.floor(l.ts / interval_ms) * interval_ms}/${l.severity ?? null}`;
+          expected.set(key, (expected.get(key) ?? 0) + 1);
+        }
+        const got = await backend.logHistogram('hist', { query: ALL, from, to, interval_ms });
+        assert.deepEqual(
+          new Map(got.map((c) => [`${c.ts}/${c.severity}`, c.count])),
+          expected,
+          `interval ${interval_ms}`,
+        );
+      }
+    });
+
     it('reports usage per tenant', async () => {
       const { backend } = opener.open();
       await backend.writeBatch('a', logBatch([log(T0, 'one'), log(T0 + 1, 'two')], [], 'agent-ua'), T0);

@@ -61,7 +61,7 @@ export function ftsFieldsText(fields: Readonly<Record<string, unknown>> | undefi
   for (const name of FTS_FIELDS) {
     const value = fields[name];
     if (value === undefined || value === null || typeof value === 'object') continue;
-    parts.push(name, String(value));
+    parts.push(name, typeof value === 'string' ? value : JSON.stringify(value));
   }
   return parts.length === 0 ? null : parts.join(' ');
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { BirdseyeError } from '../../../core/errors.ts';
 import { DAY_MS } from '../log-common.ts';
+import { countsSchema, dropCountsSql } from './log-counts.ts';
 import { DAY_US, dropPartitionSql, ID_SLOT, partitionSchema } from './schema.ts';
 
 interface DayStatements {
@@ -32,6 +33,8 @@ export function idRange(day: number, from: number, to: number): [number, number]
  */
 export class Partitions {
   private readonly days = new Set<number>();
+  /** Days that have per-minute log counts (see log-counts.ts): those made since they exist. */
+  private readonly counted = new Set<number>();
   private readonly statements = new Map<number, DayStatements>();
   private nextCounter = new Map<string, number>();
   /**
@@ -47,6 +50,7 @@ export class Partitions {
   /** Re-reads the list from the schema, e.g. after a rolled-back transaction created a day. */
   reload(): void {
     this.days.clear();
+    this.counted.clear();
     this.statements.clear();
     this.nextCounter = new Map();
     this.highest = new Map();
@@ -56,11 +60,21 @@ export class Partitions {
       )
       .all();
     for (const { name } of rows) this.days.add(Number(name.slice('logs_d'.length)));
+    const counts = this.db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'logcounts_d[0-9]*'",
+      )
+      .all();
+    for (const { name } of counts) this.counted.add(Number(name.slice('logcounts_d'.length)));
   }
 
   /** Days that exist, oldest first. */
   list(): number[] {
     return [...this.days].sort((a, b) => a - b);
+  }
+
+  hasCounts(day: number): boolean {
+    return this.counted.has(day);
   }
 
   has(day: number): boolean {
@@ -72,7 +86,9 @@ export class Partitions {
     if (s) return s;
     if (!this.days.has(day)) {
       this.db.exec(partitionSchema(day));
+      this.db.exec(countsSchema(day));
       this.days.add(day);
+      this.counted.add(day);
     }
     s = {
       insertLog: this.db.prepare(
@@ -142,7 +158,7 @@ export class Partitions {
     const days = this.list().filter((d) => (d + 1) * DAY_MS <= cutoffTs);
     if (days.length === 0) return 0;
     try {
-      this.db.transaction(() => days.forEach((d) => this.db.exec(dropPartitionSql(d))))();
+      this.db.transaction(() => days.forEach((d) => this.db.exec(dropPartitionSql(d) + dropCountsSql(d))))();
     } catch (cause) {
       throw new BirdseyeError(
         'BE_STORAGE',

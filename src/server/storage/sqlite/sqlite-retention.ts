@@ -51,6 +51,8 @@ export function retainSqlite(
           tenant,
           chunk,
         );
+        if (partitions.hasCounts(day))
+          db.prepare(`DELETE FROM logcounts_d${day} WHERE tenant = ?`).run(tenant);
       }
       if (dayExpired(day, cut.events)) {
         events += untilDone(
