@@ -159,4 +159,12 @@ describe('sign-in, sessions and the admin API', () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     assert.match(metrics, /component_discarded_events_total\{[^}]*reason="rate_limited"[^}]*\} [1-9]/);
   });
+
+  it('slows down password guessing from one address', async () => {
+    let status = 0;
+    for (let i = 0; i < 25 && status !== 429; i++) {
+      status = (await post(server, '/api/v1/auth/login', { user: 'admin', password: `guess-${i}` })).status;
+    }
+    assert.equal(status, 429);
+  });
 });

@@ -32,6 +32,15 @@ function setCookie(request: FastifyRequest, reply: FastifyReply, value: string, 
 export function authRoutes(app: FastifyInstance, tokens: TokenStore, sessionTtlMs: number): void {
   app.post('/api/v1/auth/login', async (request, reply) => {
     const body = parseBody(loginBody, request.body);
+    // Password guessing: 10 tries at once per client address, then one every 10 s.
+    const waitMs = tokens.limiter?.take(`login:${request.ip}`, 0.1, Date.now(), 10) ?? 0;
+    if (waitMs > 0) {
+      void reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
+      throw new BirdseyeError(
+        'BE_RATE_LIMITED',
+        `too many sign-in attempts; retry after ${Math.ceil(waitMs / 1000)} s`,
+      );
+    }
     const user = await tokens.users.verify(body.user, body.password);
     if (!user) throw new BirdseyeError('BE_UNAUTHORIZED', 'wrong user name or password');
     const tenant = user.tenants[0];

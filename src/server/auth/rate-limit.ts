@@ -31,19 +31,23 @@ export class RateLimiter {
     private readonly onLimited: () => void = () => {},
   ) {}
 
-  take(key: string, ratePerS = this.config.requests_per_s, now = Date.now()): number {
+  take(
+    key: string,
+    ratePerS = this.config.requests_per_s,
+    now = Date.now(),
+    burst = this.config.burst,
+  ): number {
     if (ratePerS <= 0) return 0;
-    const burst = Math.max(this.config.burst, 1);
     let bucket = this.buckets.get(key);
     if (bucket) this.buckets.delete(key);
     else {
-      bucket = { tokens: burst, updated: now };
+      bucket = { tokens: Math.max(burst, 1), updated: now };
       if (this.buckets.size >= this.config.max_tracked) {
         const oldest = this.buckets.keys().next().value;
         if (oldest !== undefined) this.buckets.delete(oldest);
       }
     }
-    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updated) / 1000) * ratePerS);
+    bucket.tokens = Math.min(Math.max(burst, 1), bucket.tokens + ((now - bucket.updated) / 1000) * ratePerS);
     bucket.updated = now;
     this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
