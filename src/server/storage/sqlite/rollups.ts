@@ -16,6 +16,9 @@ import type { Bucket } from '../backend.ts';
  */
 export const ROLLUP_RESOLUTIONS_MS = [3_600_000, 300_000] as const;
 
+/** Time one rollup transaction covers at most. */
+const SLICE_MS = 6 * 3_600_000;
+
 export const ROLLUP_SCHEMA = `
 CREATE TABLE IF NOT EXISTS rollups (
   series_id INTEGER NOT NULL, res INTEGER NOT NULL, ts INTEGER NOT NULL,
@@ -51,6 +54,9 @@ export class Rollups {
         'DELETE FROM rollups WHERE series_id = @id AND res = @res AND ts >= @from AND ts < @to',
       ),
       seriesIds: db.prepare<[], { id: number }>('SELECT id FROM series'),
+      oldest: db.prepare<[number], { m: number | null }>(
+        'SELECT min(ts) AS m FROM samples WHERE series_id = ?',
+      ),
       setDone: db.prepare('INSERT OR REPLACE INTO rollup_state (res, done_ts) VALUES (?, ?)'),
       read: db.prepare<[{ step: number; id: number; res: number; from: number; to: number }], Bucket>(`
         SELECT CAST(ts / @step AS INTEGER) * @step AS ts, min(min) AS min, max(max) AS max,
@@ -85,22 +91,42 @@ export class Rollups {
     this.late = new Set();
   }
 
-  /** Rolls up every bucket that closed since the last run, up to `now`. */
-  build(now: number): void {
+  /**
+   * Rolls up the buckets that closed since the last run, up to `now`, at most `SLICE_MS` of time
+   * per call, each slice one transaction that also advances the watermark. Returns true while
+   * more remains: the caller yields to the event loop in between, so a first run over weeks of
+   * samples never stalls ingest for long. A first run starts at the oldest sample.
+   */
+  buildSlice(now: number): boolean {
+    const ids = this.s.seriesIds.all();
     const advanced = new Map<number, number>();
+    let more = false;
     this.db.transaction(() => {
-      const ids = this.s.seriesIds.all();
       for (const res of ROLLUP_RESOLUTIONS_MS) {
-        const from = this.done.get(res) ?? 0;
-        const to = Math.floor(now / res) * res;
+        const from = this.done.get(res) ?? this.oldest(res);
+        if (from === undefined) continue;
+        const end = Math.floor(now / res) * res;
+        const to = Math.min(end, from + SLICE_MS);
         if (to <= from) continue;
         for (const { id } of ids) this.s.build.run({ id, res, from, to });
         this.s.setDone.run(res, to);
         advanced.set(res, to);
+        if (to < end) more = true;
       }
     })();
     // Only once committed: a rolled-back run leaves the watermarks where they were.
     for (const [res, to] of advanced) this.done.set(res, to);
+    return more;
+  }
+
+  /** The start of the bucket of the oldest sample (one index seek per series), or undefined. */
+  private oldest(res: number): number | undefined {
+    let min: number | undefined;
+    for (const { id } of this.s.seriesIds.all()) {
+      const m = this.s.oldest.get(id)?.m ?? null;
+      if (m !== null && (min === undefined || m < min)) min = m;
+    }
+    return min === undefined ? undefined : Math.floor(min / res) * res;
   }
 
   /** After a failed write transaction: the cached watermarks are still those committed. */

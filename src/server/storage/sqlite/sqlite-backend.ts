@@ -290,9 +290,11 @@ export class SqliteBackend implements StorageBackend {
     return settle(() => retainSqlite(this.db, this.partitions, request));
   }
 
-  rollup(now: number): Promise<void> {
+  async rollup(now: number): Promise<void> {
     this.open();
-    return settle(() => this.rollups.build(now));
+    while (!this.closed && this.rollups.buildSlice(now)) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   usage(tenant: string): Promise<TenantUsage> {
