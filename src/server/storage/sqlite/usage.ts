@@ -12,6 +12,7 @@ const CACHE_MS = 60_000;
  */
 export class Usage {
   private cached = new Map<string, { at: number; usage: TenantUsage }>();
+  private tables: { at: number; bytes: Map<string, number> } | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -38,7 +39,9 @@ export class Usage {
   measure(tenant: string, now = Date.now()): TenantUsage {
     const hit = this.cached.get(tenant);
     if (hit && now - hit.at < CACHE_MS) return hit.usage;
-    const bytes = this.tableBytes();
+    // One dbstat walk serves every tenant asked about within the minute.
+    if (!this.tables || now - this.tables.at >= CACHE_MS) this.tables = { at: now, bytes: this.tableBytes() };
+    const bytes = this.tables.bytes;
     const share = (table: string, mine: number, all: number): number =>
       all === 0 ? 0 : ((bytes.get(table) ?? 0) * mine) / all;
     const count = (sql: string, ...params: unknown[]): number =>
