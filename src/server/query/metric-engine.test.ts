@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MetricSample } from '../../model/index.ts';
 import { MemoryBackend } from '../storage/memory/memory-backend.ts';
-import { defaultStep, evaluate } from './metric-engine.ts';
+import { evaluate } from './metric-engine.ts';
 import { parseMetricQuery } from './metric-query.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -81,14 +81,5 @@ describe('metric query evaluation', () => {
 
   it('returns no series for a metric nobody sent', async () => {
     assert.deepEqual(await run(await store([]), 'nothing_here'), []);
-  });
-});
-
-describe('default step', () => {
-  it('is about 300 points, and a multiple of a rollup step on long ranges', () => {
-    assert.equal(defaultStep(0, 3_600_000), 12_000);
-    assert.equal(defaultStep(0, 7 * 86_400_000), 2_100_000);
-    assert.equal(defaultStep(0, 2 * 86_400_000), 600_000);
-    assert.equal(defaultStep(0, 30 * 86_400_000), 3 * 3_600_000);
   });
 });

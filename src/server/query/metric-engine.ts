@@ -15,17 +15,9 @@ export interface RangeParams {
 
 const MAX_POINTS = 11_000;
 
-/** Steps the SQLite store keeps rollups for (5 min, 1 h): a multiple of one is read from them. */
-const ROLLUP_STEPS_MS = [3_600_000, 300_000];
-
-/**
- * A step that gives about `points` points over the range, rounded to a whole second, and past
- * 5 minutes up to a multiple of a rollup step, so long ranges read rollups instead of raw samples.
- */
+/** A step that gives about `points` points over the range, rounded to a whole second. */
 export function defaultStep(from: number, to: number, points = 300): number {
-  const raw = Math.max(1000, Math.ceil((to - from) / points / 1000) * 1000);
-  const unit = ROLLUP_STEPS_MS.find((u) => raw >= u);
-  return unit === undefined ? raw : Math.ceil(raw / unit) * unit;
+  return Math.max(1000, Math.ceil((to - from) / points / 1000) * 1000);
 }
 
 export function pointCount(range: RangeParams): number {
