@@ -3,3 +3,4 @@ await import('./gateway.ts');
 await import('./elasticsearch-sink.ts');
 await import('./alert-latency.ts');
 await import('./anomaly-eval.ts');
+await import('./storage.ts');

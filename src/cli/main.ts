@@ -15,6 +15,7 @@ import { loggerFor } from './commands.ts';
 import { configCommand, flagValues } from './config-command.ts';
 import { explainLines } from './explain.ts';
 import { runAgent, runServer, runUp } from './run.ts';
+import { tokenCommands } from './token.ts';
 
 type Runner = (
   config: Readonly<Config>,
@@ -139,6 +140,7 @@ export function buildProgram(): Command {
         fail(error);
       }
     });
+  tokenCommands(program, fail);
   return program;
 }
 

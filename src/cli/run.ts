@@ -25,12 +25,22 @@ function tokenHint(
   return [`  UI         ${url}  (sign in with ${where})`];
 }
 
+/** The admin user's password, on the one start that made it. */
+function adminUserHint(issued: Awaited<ReturnType<typeof startServer>>['adminUser']): string[] {
+  if (!issued) return [];
+  return [
+    `  Sign-in    user "${issued.user}", password ${issued.password}`,
+    `             (shown this once, saved in ${issued.file}; add users: POST /api/v1/admin/users)`,
+  ];
+}
+
 export async function runServer(config: Readonly<Config>, logger: Logger): Promise<void> {
   const server = await startServer(config, logger);
   exitOnSignals(() => server.close(), logger);
   const url = browsableUrl(server.url);
   banner([
     ...tokenHint(server.admin, url, dataDirOf(config)),
+    ...adminUserHint(server.adminUser),
     `  API        ${url}/api/v1  (ingest: POST /api/v1/ingest)`,
     `  Data       ${dataDirOf(config)} (${server.storage.kind})`,
     ...(server.webBuilt ? [] : ['  UI build   missing: run `npm run build:web`']),
@@ -76,6 +86,7 @@ export async function runUp(config: Readonly<Config>, logger: Logger): Promise<v
   const url = browsableUrl(server.url);
   banner([
     ...tokenHint(server.admin, url, dataDirOf(config)),
+    ...adminUserHint(server.adminUser),
     `  Data       ${dataDirOf(config)} (${server.storage.kind})`,
     `  Agent      host "${config.host_name}", every ${config.agent.host_metrics.interval_ms / 1000} s`,
     ...sourceLines(agent.sources),

@@ -10,6 +10,8 @@ import { alertingSchema } from '../server/alerting/config.ts';
 import { etcdSchema } from './etcd/config.ts';
 import { agentTlsSchema } from '../agent/sinks/birdseye/config.ts';
 import { serverTlsSchema } from '../server/tls/config.ts';
+import { authSchema } from '../server/auth/config.ts';
+import { retentionSchema } from '../server/storage/retention-config.ts';
 
 /**
  * The one configuration schema. Defaults live here; every key that is a quantity carries its unit.
@@ -70,6 +72,10 @@ const serverSchema = z
       .default(64 * 1024 * 1024),
     /** Logs and events older than this many days are dropped a whole day at a time. */
     retention_days: z.number().int().min(1).default(7),
+    /** Metric retention, batch-id horizon, rollups; tenants override days via the admin API. */
+    retention: retentionSchema.prefault({}),
+    /** UI sessions and per-token rate limits. */
+    auth: authSchema.prefault({}),
     /** Rules, channels and routes; see docs/alerting.md. */
     alerting: alertingSchema.prefault({}),
     /** HTTPS: certificate, key and optionally the CA of client certificates; see docs/tls.md. */

@@ -7,15 +7,18 @@ import { componentCounters, Telemetry } from '../core/telemetry.ts';
 import { VERSION } from '../version.ts';
 import { startAlerting } from './alerting/engine.ts';
 import { AgentDirectory } from '../config/etcd/registrations.ts';
+import { adminRoutes } from './api/admin-routes.ts';
 import { agentRoutes } from './api/agent-routes.ts';
 import { alertRoutes } from './api/alert-routes.ts';
+import { authRoutes } from './api/auth-routes.ts';
 import { errorHandling } from './api/errors.ts';
 import { logRoutes } from './api/log-routes.ts';
 import { queryRoutes } from './api/query-routes.ts';
 import { statusRoutes } from './api/status-routes.ts';
 import { tailRoutes } from './api/tail-routes.ts';
 import { webRoutes } from './api/web.ts';
-import { ensureAdminToken } from './auth/admin-token.ts';
+import { ensureAdminToken, ensureAdminUser } from './auth/admin-token.ts';
+import { RateLimiter } from './auth/rate-limit.ts';
 import { TokenStore } from './auth/token-store.ts';
 import { elasticsearchIngest } from './ingest/elasticsearch.ts';
 import { nativeIngest } from './ingest/native.ts';
@@ -33,9 +36,13 @@ export interface RunningServer {
   readonly telemetry: Telemetry;
   readonly storage: StorageBackend;
   readonly admin: ReturnType<typeof ensureAdminToken>;
+  /** Set on the first start only: the admin user's generated password, to print once. */
+  readonly adminUser: Awaited<ReturnType<typeof ensureAdminUser>>;
   readonly webBuilt: boolean;
   /** Set when the server speaks HTTPS (server.tls). */
   readonly tls?: HttpsSetup;
+  /** Every route registered, so a test can try each one (e.g. tenant isolation). */
+  readonly routes: ReadonlyArray<{ method: string; url: string }>;
   close(): Promise<void>;
 }
 
@@ -45,8 +52,15 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const storage = STORAGE_BACKENDS[config.server.storage_backend](dataDir);
   const tokens = new TokenStore(path.join(dataDir, 'server'));
   const admin = ensureAdminToken(tokens, dataDir, config.server.admin_token);
+  const adminUser = await ensureAdminUser(tokens, dataDir);
+  const limited = componentCounters(telemetry, 'api', 'rate_limit');
+  tokens.limiter = new RateLimiter(config.server.auth.rate_limit, () => limited.discarded('rate_limited', 1));
   const started = Date.now();
-  const stopRetention = startRetention(storage, config.server.retention_days, logger);
+  const stopRetention = startRetention(
+    storage,
+    { retentionDays: config.server.retention_days, config: config.server.retention, tenants: tokens.tenants },
+    logger,
+  );
   // With etcd, the registered agents are the nodes that should be reporting.
   const agents = config.etcd.endpoints.length ? new AgentDirectory(config.etcd, logger) : undefined;
   agents?.start();
@@ -62,6 +76,10 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
 
   const tls = config.server.tls && httpsSetup(config.server.tls);
   const app = createApp(config, tls);
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   errorHandling(app, logger);
   nativeIngest(app, {
     storage,
@@ -93,6 +111,8 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   alertRoutes(app, alerting, tokens);
   agentRoutes(app, { storage, tokens, agents });
   statusRoutes(app, { dataDir, storage, tokens, startedTs: started });
+  authRoutes(app, tokens, config.server.auth.session_ttl_ms);
+  adminRoutes(app, tokens, storage);
   app.get('/healthz', () => ({ status: 'ok', version: VERSION, uptime_ms: Date.now() - started }));
   app.get('/metrics', (_request, reply) => reply.type('text/plain; version=0.0.4').send(telemetry.render()));
   const webBuilt = await webRoutes(app);
@@ -112,8 +132,10 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     telemetry,
     storage,
     admin,
+    adminUser,
     webBuilt,
     ...(tls ? { tls } : {}),
+    routes,
     close() {
       closing ??= (async () => {
         stopRetention();

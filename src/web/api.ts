@@ -1,4 +1,4 @@
-/** The read API the UI uses (src/server/api/query-routes.ts), with the stored admin token. */
+/** The read API the UI uses (src/server/api/query-routes.ts), with the stored token or the session cookie. */
 
 export interface Host {
   host: string;
@@ -59,10 +59,11 @@ export class Api {
   /** A fetch with the token; any answer but 2xx becomes an ApiError (the tail stream uses it too). */
   async open(path: string, signal?: AbortSignal): Promise<Response> {
     const token = this.token();
-    if (token === undefined) throw new ApiError(401, 'BE_UNAUTHORIZED', 'no token');
+    // Without a token the session cookie (if signed in with a password) goes along on its own.
+    const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
     let response: Response;
     try {
-      response = await fetch(path, { headers: { authorization: `Bearer ${token}` }, signal: signal ?? null });
+      response = await fetch(path, { headers, credentials: 'same-origin', signal: signal ?? null });
     } catch (cause) {
       if (signal?.aborted) throw cause;
       throw new ApiError(0, 'BE_UNREACHABLE', `the server did not answer (${String(cause)})`);

@@ -1,4 +1,5 @@
 /** Birdseye's web UI: the hosts, logs and events pages, with the page and its state in the URL. */
+import { showAccount } from './account.ts';
 import { Api } from './api.ts';
 import { byId } from './dom.ts';
 import { EventsPage } from './events-page.ts';
@@ -46,3 +47,5 @@ document.addEventListener('keydown', (event) => {
 });
 
 router.dispatch();
+void showAccount(api);
+window.addEventListener('birdseye:signed-in', () => void showAccount(api));

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { generatePassword } from './passwords.ts';
 import { DEFAULT_TENANT, generateToken, type Principal, type TokenStore } from './token-store.ts';
 
 export const ADMIN_SCOPES = ['ingest', 'read', 'admin'] as const;
@@ -56,4 +57,27 @@ export function ensureAdminToken(
 export function ensureLocalAgentToken(store: TokenStore, dataDir: string): string {
   const principal = { tenant: DEFAULT_TENANT, scopes: ['ingest'] as const };
   return ensureTokenFile(store, path.join(dataDir, 'local-agent-token'), principal, 'local agent').token;
+}
+
+export interface IssuedPassword {
+  readonly user: string;
+  readonly password: string;
+  readonly file: string;
+}
+
+/**
+ * First start with no users creates `admin` (a server administrator, member of the default tenant)
+ * with a generated password, saved to `<data-dir>/admin-password` (mode 0600) and returned so the
+ * CLI prints it once. Returns undefined once any user exists: the password is never made again.
+ */
+export async function ensureAdminUser(
+  store: TokenStore,
+  dataDir: string,
+): Promise<IssuedPassword | undefined> {
+  if (store.users.count() > 0) return undefined;
+  const password = generatePassword();
+  await store.users.put('admin', password, true, [DEFAULT_TENANT]);
+  const file = path.join(dataDir, 'admin-password');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return { user: 'admin', password, file };
 }

@@ -115,6 +115,42 @@ export interface ContainerInfo {
   readonly last_action: string | null;
 }
 
+/** Disk used by one tenant: its share of each table, by rows, so shared tables are split fairly. */
+export interface TenantUsage {
+  readonly bytes: number;
+  readonly logs: number;
+  readonly events: number;
+  readonly metric_samples: number;
+}
+
+/** Days each signal of a tenant is kept. */
+export interface RetentionPolicy {
+  readonly logs_days: number;
+  readonly events_days: number;
+  readonly metrics_days: number;
+}
+
+export interface RetentionRun {
+  /** Whole day partitions dropped (logs and events of every tenant). */
+  readonly days_dropped: number;
+  /** Rows removed for tenants that keep less than the longest retention. */
+  readonly logs_deleted: number;
+  readonly events_deleted: number;
+  readonly samples_deleted: number;
+  readonly batch_ids_deleted: number;
+}
+
+export interface RetentionRequest {
+  readonly now: number;
+  /** Policy of each tenant named; `defaults` for every other tenant. */
+  readonly tenants: ReadonlyMap<string, RetentionPolicy>;
+  readonly defaults: RetentionPolicy;
+  /** Batch ids older than this are forgotten: longer than any agent retries a batch. */
+  readonly batch_id_horizon_ms: number;
+  /** Most rows one statement deletes, so no run holds the write lock for long. */
+  readonly chunk_rows?: number;
+}
+
 /** Called after a batch commits, with its new log records (never for a duplicate batch). */
 export type LogListener = (tenant: string, records: readonly StoredLog[]) => void;
 
@@ -141,6 +177,11 @@ export interface StorageBackend {
   containers(tenant: string): Promise<ContainerInfo[]>;
   /** Retention: drops every whole UTC day of logs and events that ends at or before `cutoffTs`. */
   dropBefore(cutoffTs: number): Promise<{ days_dropped: number }>;
+  /** Retention per tenant and signal: whole days where every tenant agrees, bounded deletes otherwise. */
+  retain(request: RetentionRequest): Promise<RetentionRun>;
+  /** Builds metric rollups (5 min, 1 h) up to `now`; queries with a large step read them. */
+  rollup(now: number): Promise<void>;
+  usage(tenant: string): Promise<TenantUsage>;
   /** Returns the function that unsubscribes. */
   onLogs(listener: LogListener): () => void;
   /** Safe to call more than once. */

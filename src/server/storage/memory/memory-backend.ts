@@ -12,12 +12,16 @@ import type {
   Page,
   SeriesBuckets,
   StorageBackend,
+  RetentionRequest,
+  RetentionRun,
   StorageStats,
   StoredEvent,
+  TenantUsage,
   StoredLog,
 } from '../backend.ts';
 import { LogFeed, settle } from '../log-common.ts';
 import { labelsKey, matchesAll, toBuckets } from '../series.ts';
+import { cutoffsOf } from '../retention-policy.ts';
 import { MemoryLogs } from './memory-logs.ts';
 
 interface Series {
@@ -27,7 +31,8 @@ interface Series {
 }
 
 interface TenantData {
-  batches: Set<string>;
+  /** Batch id → when it was received. */
+  batches: Map<string, number>;
   series: Map<string, Series>;
   hosts: Map<string, HostInfo>;
 }
@@ -42,7 +47,7 @@ export class MemoryBackend implements StorageBackend {
   private tenant(name: string): TenantData {
     let data = this.tenants.get(name);
     if (!data) {
-      data = { batches: new Set(), series: new Map(), hosts: new Map() };
+      data = { batches: new Map(), series: new Map(), hosts: new Map() };
       this.tenants.set(name, data);
     }
     return data;
@@ -51,7 +56,7 @@ export class MemoryBackend implements StorageBackend {
   writeBatch(tenant: string, batch: IngestBatch, receivedTs: number): Promise<{ stored: boolean }> {
     const data = this.tenant(tenant);
     if (data.batches.has(batch.batch_id)) return Promise.resolve({ stored: false });
-    data.batches.add(batch.batch_id);
+    data.batches.set(batch.batch_id, receivedTs);
     for (const sample of batch.metrics) {
       const key = `${sample.name}${labelsKey(sample.labels)}`;
       let series = data.series.get(key);
@@ -141,6 +146,47 @@ export class MemoryBackend implements StorageBackend {
 
   dropBefore(cutoffTs: number): Promise<{ days_dropped: number }> {
     return Promise.resolve({ days_dropped: this.logs.dropBefore(cutoffTs) });
+  }
+
+  retain(request: RetentionRequest): Promise<RetentionRun> {
+    let logs = 0;
+    let events = 0;
+    let samples = 0;
+    let batchIds = 0;
+    const names = new Set([...this.tenants.keys(), ...this.logs.tenantNames()]);
+    for (const name of names) {
+      const cut = cutoffsOf(request, name);
+      const dropped = this.logs.retainTenant(name, cut.logs, cut.events);
+      logs += dropped.logs;
+      events += dropped.events;
+      const data = this.tenant(name);
+      for (const series of data.series.values()) {
+        for (const ts of series.samples.keys()) {
+          if (ts < cut.metrics && series.samples.delete(ts)) samples++;
+        }
+      }
+      for (const [id, received] of data.batches) {
+        if (received < request.now - request.batch_id_horizon_ms && data.batches.delete(id)) batchIds++;
+      }
+    }
+    return Promise.resolve({
+      days_dropped: 0,
+      logs_deleted: logs,
+      events_deleted: events,
+      samples_deleted: samples,
+      batch_ids_deleted: batchIds,
+    });
+  }
+
+  /** Nothing to roll up: every query reads the raw samples. */
+  rollup(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** In memory nothing is on disk; rows are counted so the API shape is the same. */
+  async usage(tenant: string): Promise<TenantUsage> {
+    const stats = await this.stats(tenant);
+    return { bytes: 0, logs: stats.logs, events: stats.events, metric_samples: stats.metric_samples };
   }
 
   onLogs(listener: LogListener): () => void {

@@ -137,6 +137,19 @@ export class MemoryLogs {
     );
   }
 
+  /** Drops one tenant's whole days of logs and events that end at or before the cutoffs. */
+  retainTenant(tenant: string, logsCutoff: number, eventsCutoff: number): { logs: number; events: number } {
+    const data = this.tenant(tenant);
+    const before = { logs: data.logs.length, events: data.events.length };
+    data.logs = data.logs.filter((r) => (dayOf(r.record.ts) + 1) * DAY_MS > logsCutoff);
+    data.events = data.events.filter((r) => (dayOf(r.record.ts) + 1) * DAY_MS > eventsCutoff);
+    return { logs: before.logs - data.logs.length, events: before.events - data.events.length };
+  }
+
+  tenantNames(): string[] {
+    return [...this.tenants.keys()];
+  }
+
   dropBefore(cutoffTs: number): number {
     const days = new Set<number>();
     const keep = <T extends { ts: number }>(rows: Row<T>[]): Row<T>[] =>

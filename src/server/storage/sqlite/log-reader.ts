@@ -1,7 +1,8 @@
 import { BirdseyeError } from '../../../core/errors.ts';
 import type { LogRecord } from '../../../model/index.ts';
 import type { HistogramCount, HistogramQuery, LogContext, LogSearch, Page, StoredLog } from '../backend.ts';
-import { dayOf, decodeCursor, encodeCursor } from '../log-common.ts';
+import { DAY_MS, dayOf, decodeCursor, encodeCursor } from '../log-common.ts';
+import { countsSql, MINUTE_MS, wholeMinutes } from './log-counts.ts';
 import { compileLogQuery, FTS_TABLE, type CompiledQuery } from './log-sql.ts';
 import { parseRecordId, recordId } from './log-writer.ts';
 import { idRange, type Partitions } from './partitions.ts';
@@ -98,18 +99,44 @@ export class LogReader {
   histogram(tenant: string, query: HistogramQuery): HistogramCount[] {
     const q = compileLogQuery(query.query);
     const counts = new Map<string, HistogramCount>();
-    for (const day of this.days(query.from, query.to)) {
-      const [lo, hi] = idRange(day, query.from, query.to);
-      const src = this.source(day, q, { tenant, from: query.from, to: query.to, lo, hi });
-      const sql = `SELECT CAST(l.ts / ? AS INTEGER) * ? AS ts, l.severity AS severity, count(*) AS count ${src.sql} GROUP BY 1, 2`;
-      const rows = this.statements
-        .get<HistogramCount>(sql)
-        .all(query.interval_ms, query.interval_ms, ...src.params);
+    const add = (rows: HistogramCount[]): void => {
       // A bucket wider than a day gets counts from several days.
       for (const row of rows) {
         const key = `${row.ts}/${row.severity}`;
         counts.set(key, { ...row, count: (counts.get(key)?.count ?? 0) + row.count });
       }
+    };
+    const scan = (day: number, from: number, to: number): void => {
+      const [lo, hi] = idRange(day, from, to);
+      if (from > to || lo > hi) return;
+      const src = this.source(day, q, { tenant, from, to, lo, hi });
+      const sql = `SELECT CAST(l.ts / ? AS INTEGER) * ? AS ts, l.severity AS severity, count(*) AS count ${src.sql} GROUP BY 1, 2`;
+      add(this.statements.get<HistogramCount>(sql).all(query.interval_ms, query.interval_ms, ...src.params));
+    };
+    // Everything, in whole minutes: from the per-minute counts, and only the partial minutes at
+    // the edges from the lines themselves.
+    const counted = q.all && query.interval_ms % MINUTE_MS === 0;
+    for (const day of this.days(query.from, query.to)) {
+      if (!counted || !this.partitions.hasCounts(day)) {
+        scan(day, query.from, query.to);
+        continue;
+      }
+      const m = wholeMinutes(query.from, query.to);
+      const dayMinutes = (day * DAY_MS) / MINUTE_MS;
+      const first = Math.max(m.first, dayMinutes);
+      const end = Math.min(m.end, dayMinutes + DAY_MS / MINUTE_MS);
+      if (first >= end) {
+        scan(day, query.from, query.to);
+        continue;
+      }
+      add(
+        this.statements
+          .get<HistogramCount>(countsSql(day))
+          .all(query.interval_ms, query.interval_ms, tenant, first, end),
+      );
+      // Lines stamped within 1 µs below a minute boundary still fall in the scan before it.
+      scan(day, query.from, first * MINUTE_MS - 0.0001);
+      scan(day, end * MINUTE_MS, query.to);
     }
     return [...counts.values()].sort((a, b) => a.ts - b.ts || (a.severity ?? -1) - (b.severity ?? -1));
   }

@@ -22,6 +22,50 @@ export interface CompiledQuery {
 
 export const FTS_TABLE = '§F§';
 
+/**
+ * Parsed fields whose name and value go into the full-text index (its `fields` column): the
+ * low-cardinality ones people filter by. Indexing every parsed field (journald cursors, boot ids,
+ * pids, trace ids…) cost most of the ingest time for no search anyone makes by full text; a query
+ * on another `fields.*` name is answered by the exact comparison on the row, without prefilter.
+ */
+export const FTS_FIELDS: ReadonlySet<string> = new Set([
+  'level',
+  'lvl',
+  'severity',
+  'logger',
+  'logger_name',
+  'component',
+  'module',
+  'app',
+  'env',
+  'method',
+  'status',
+  'status_code',
+  'code',
+  'facility',
+  'appname',
+  'SYSLOG_IDENTIFIER',
+  'SYSLOG_FACILITY',
+  '_SYSTEMD_UNIT',
+  'UNIT',
+  '_COMM',
+  '_TRANSPORT',
+  'CONTAINER_NAME',
+  'IMAGE_NAME',
+]);
+
+/** The text of a record's `fields` FTS column: `name value` of each indexed field present. */
+export function ftsFieldsText(fields: Readonly<Record<string, unknown>> | undefined): string | null {
+  if (!fields) return null;
+  const parts: string[] = [];
+  for (const name of FTS_FIELDS) {
+    const value = fields[name];
+    if (value === undefined || value === null || typeof value === 'object') continue;
+    parts.push(name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return parts.length === 0 ? null : parts.join(' ');
+}
+
 const KEYWORD_COLUMNS: Record<string, { column: string; fts: string }> = {
   host: { column: 'l.host', fts: 'host' },
   source: { column: 'l.source', fts: 'source' },
@@ -47,7 +91,8 @@ function valueOf(field: string): { sql: string; params: unknown[]; fts: string |
   if (keyword) return { sql: keyword.column, params: [], fts: keyword.fts };
   if (field === 'severity') return { sql: 'l.severity', params: [], fts: null };
   if (field === 'message') return { sql: 'l.message', params: [], fts: null };
-  return { sql: 'be_field(l.rest, ?)', params: [field.slice('fields.'.length)], fts: 'fields' };
+  const name = field.slice('fields.'.length);
+  return { sql: 'be_field(l.rest, ?)', params: [name], fts: FTS_FIELDS.has(name) ? 'fields' : null };
 }
 
 function range(field: string, lower?: Bound, upper?: Bound): CompiledQuery {

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { ClusterEvent, IngestBatch, LogRecord } from '../../../model/index.ts';
-import { mapScalars } from '../../query/log-fields.ts';
 import type { StoredLog } from '../backend.ts';
 import { containerSightings, dayOf } from '../log-common.ts';
+import { countLogs } from './log-counts.ts';
+import { ftsFieldsText } from './log-sql.ts';
 import type { Partitions } from './partitions.ts';
 
 /** The API id of a stored log or event: its day and rowid. */
@@ -23,7 +24,7 @@ export class LogWriter {
   private readonly upsertContainer: Database.Statement;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly partitions: Partitions,
   ) {
     this.upsertContainer = db.prepare(`
@@ -42,11 +43,19 @@ export class LogWriter {
       const id = this.writeLog(tenant, log);
       if (withRecords) stored.push({ ...log, id });
     }
+    countLogs(this.db, tenant, batch.logs, (day) => this.partitions.hasCounts(day));
     for (const event of batch.events) this.writeEvent(tenant, event);
     for (const s of containerSightings(batch)) {
       this.upsertContainer.run(tenant, s.host, s.name, s.id, s.image, s.first, s.ts, s.state, s.action);
     }
     return stored;
+  }
+
+  /** One line with its per-minute count (the batch path counts a whole batch at once instead). */
+  writeCountedLog(tenant: string, log: LogRecord): string {
+    const id = this.writeLog(tenant, log);
+    countLogs(this.db, tenant, [log], (day) => this.partitions.hasCounts(day));
+    return id;
   }
 
   writeLog(tenant: string, log: LogRecord): string {
@@ -79,7 +88,7 @@ export class LogWriter {
       log.service ?? null,
       container === '' ? null : container,
       log.format ?? null,
-      log.fields ? mapScalars(log.fields).join(' ') : null,
+      ftsFieldsText(log.fields),
     );
     return recordId(day, rowid);
   }

@@ -19,7 +19,7 @@ export function migrateFromV1(db: Database.Database, writer: LogWriter): void {
     const rows = db.prepare<[], { tenant: string; record: string }>(
       'SELECT tenant, record FROM logs ORDER BY id',
     );
-    for (const row of rows.all()) writer.writeLog(row.tenant, JSON.parse(row.record) as LogRecord);
+    for (const row of rows.all()) writer.writeCountedLog(row.tenant, JSON.parse(row.record) as LogRecord);
     db.exec('DROP TABLE logs');
   }
   if (tables.has('events')) {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { BirdseyeError } from '../../../core/errors.ts';
 import { DAY_MS } from '../log-common.ts';
+import { countsSchema, dropCountsSql } from './log-counts.ts';
 import { DAY_US, dropPartitionSql, ID_SLOT, partitionSchema } from './schema.ts';
 
 interface DayStatements {
@@ -32,8 +33,15 @@ export function idRange(day: number, from: number, to: number): [number, number]
  */
 export class Partitions {
   private readonly days = new Set<number>();
+  /** Days that have per-minute log counts (see log-counts.ts): those made since they exist. */
+  private readonly counted = new Set<number>();
   private readonly statements = new Map<number, DayStatements>();
   private nextCounter = new Map<string, number>();
+  /**
+   * The largest id in each day's table (`log<day>` / `event<day>`), an upper bound: lines mostly
+   * arrive in time order, so a new microsecond is usually past it and needs no probe at all.
+   */
+  private highest = new Map<string, number>();
 
   constructor(private readonly db: Database.Database) {
     this.reload();
@@ -42,19 +50,31 @@ export class Partitions {
   /** Re-reads the list from the schema, e.g. after a rolled-back transaction created a day. */
   reload(): void {
     this.days.clear();
+    this.counted.clear();
     this.statements.clear();
     this.nextCounter = new Map();
+    this.highest = new Map();
     const rows = this.db
       .prepare<[], { name: string }>(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'logs_d[0-9]*'",
       )
       .all();
     for (const { name } of rows) this.days.add(Number(name.slice('logs_d'.length)));
+    const counts = this.db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'logcounts_d[0-9]*'",
+      )
+      .all();
+    for (const { name } of counts) this.counted.add(Number(name.slice('logcounts_d'.length)));
   }
 
   /** Days that exist, oldest first. */
   list(): number[] {
     return [...this.days].sort((a, b) => a - b);
+  }
+
+  hasCounts(day: number): boolean {
+    return this.counted.has(day);
   }
 
   has(day: number): boolean {
@@ -66,7 +86,9 @@ export class Partitions {
     if (s) return s;
     if (!this.days.has(day)) {
       this.db.exec(partitionSchema(day));
+      this.db.exec(countsSchema(day));
       this.days.add(day);
+      this.counted.add(day);
     }
     s = {
       insertLog: this.db.prepare(
@@ -91,10 +113,30 @@ export class Partitions {
   }
 
   allocate(kind: 'log' | 'event', day: number, ts: number): number {
+    const id = this.allocateId(kind, day, ts);
+    const dayKey = `${kind}${day}`;
+    if (id > (this.highest.get(dayKey) ?? -1)) this.highest.set(dayKey, id);
+    return id;
+  }
+
+  private highestId(kind: 'log' | 'event', day: number): number {
+    const dayKey = `${kind}${day}`;
+    let h = this.highest.get(dayKey);
+    if (h === undefined) {
+      const table = kind === 'log' ? `logs_d${day}` : `events_d${day}`;
+      this.stmts(day);
+      h = this.db.prepare<[], { m: number | null }>(`SELECT max(id) AS m FROM ${table}`).get()?.m ?? -1;
+      this.highest.set(dayKey, h);
+    }
+    return h;
+  }
+
+  private allocateId(kind: 'log' | 'event', day: number, ts: number): number {
     let slot = slotOf(ts, day);
     for (;;) {
       const key = `${kind}${day}:${slot}`;
       let n = this.nextCounter.get(key);
+      if (n === undefined && slot * ID_SLOT > this.highestId(kind, day)) n = 0;
       if (n === undefined) {
         const probe = kind === 'log' ? this.stmts(day).maxLogId : this.stmts(day).maxEventId;
         const max = probe.get(slot * ID_SLOT, slot * ID_SLOT + ID_SLOT - 1)?.m ?? null;
@@ -116,7 +158,7 @@ export class Partitions {
     const days = this.list().filter((d) => (d + 1) * DAY_MS <= cutoffTs);
     if (days.length === 0) return 0;
     try {
-      this.db.transaction(() => days.forEach((d) => this.db.exec(dropPartitionSql(d))))();
+      this.db.transaction(() => days.forEach((d) => this.db.exec(dropPartitionSql(d) + dropCountsSql(d))))();
     } catch (cause) {
       throw new BirdseyeError(
         'BE_STORAGE',

@@ -15,9 +15,12 @@ import type {
   Page,
   SeriesBuckets,
   StorageBackend,
+  RetentionRequest,
+  RetentionRun,
   StorageStats,
   StoredEvent,
   StoredLog,
+  TenantUsage,
 } from '../backend.ts';
 import { LogFeed, settle } from '../log-common.ts';
 import { labelsKey, matchesAll } from '../series.ts';
@@ -26,6 +29,9 @@ import { LogReader } from './log-reader.ts';
 import { LogWriter } from './log-writer.ts';
 import { migrateFromV1 } from './migrate.ts';
 import { Partitions } from './partitions.ts';
+import { Rollups } from './rollups.ts';
+import { retainSqlite } from './sqlite-retention.ts';
+import { Usage } from './usage.ts';
 import { openDatabase } from './open-database.ts';
 import { SCHEMA_VERSION } from './schema.ts';
 import { StatementCache } from './statement-cache.ts';
@@ -54,6 +60,8 @@ export class SqliteBackend implements StorageBackend {
   private readonly events: EventReader;
   private readonly writer: LogWriter;
   private readonly feed = new LogFeed();
+  private readonly rollups: Rollups;
+  private readonly usageOf: Usage;
 
   constructor(dir: string) {
     const { db, version } = openDatabase(dir);
@@ -63,6 +71,8 @@ export class SqliteBackend implements StorageBackend {
     this.writer = new LogWriter(this.db, this.partitions);
     this.logs = new LogReader(this.partitions, this.statements);
     this.events = new EventReader(this.db, this.partitions, this.statements);
+    this.rollups = new Rollups(this.db);
+    this.usageOf = new Usage(this.db, this.partitions);
     this.db.transaction(() => {
       if (version === 1) migrateFromV1(this.db, this.writer);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -89,6 +99,11 @@ export class SqliteBackend implements StorageBackend {
                sum(value) AS sum, count(*) AS count
         FROM samples WHERE series_id = @id AND ts >= @from AND ts <= @to
         GROUP BY 1 ORDER BY 1`),
+      bucketsBefore: this.db.prepare<[{ step: number; id: number; from: number; to: number }], Bucket>(`
+        SELECT (CAST(ts / @step AS INTEGER) * @step) AS ts, min(value) AS min, max(value) AS max,
+               sum(value) AS sum, count(*) AS count
+        FROM samples WHERE series_id = @id AND ts >= @from AND ts < @to
+        GROUP BY 1 ORDER BY 1`),
       names: this.db.prepare<[string], { name: string }>(
         'SELECT DISTINCT name FROM series WHERE tenant = ? ORDER BY name',
       ),
@@ -108,12 +123,11 @@ export class SqliteBackend implements StorageBackend {
     this.write = this.db.transaction((tenant: string, batch: IngestBatch, receivedTs: number) => {
       if (this.stmt.insertBatch.run(tenant, batch.batch_id, receivedTs).changes === 0) return null;
       for (const sample of batch.metrics) {
-        this.stmt.insertSample.run(
-          this.seriesId(tenant, sample.name, sample.labels),
-          sample.ts,
-          sample.value,
-        );
+        const id = this.seriesId(tenant, sample.name, sample.labels);
+        this.stmt.insertSample.run(id, sample.ts, sample.value);
+        this.rollups.noteSample(id, sample.ts);
       }
+      this.rollups.rebuildLate();
       const stored = this.writer.write(tenant, batch, this.feed.active);
       this.stmt.upsertHost.run(
         tenant,
@@ -152,6 +166,7 @@ export class SqliteBackend implements StorageBackend {
     } catch (cause) {
       // A failed transaction rolled back whole, but ids and days cached inside it may not exist.
       this.seriesIds.clear();
+      this.rollups.reset();
       this.partitions.reload();
       this.statements.clear();
       throw cause;
@@ -166,15 +181,42 @@ export class SqliteBackend implements StorageBackend {
     for (const row of this.stmt.seriesByName.all(tenant, query.name)) {
       const labels = JSON.parse(row.labels) as Record<string, string>;
       if (!matchesAll(labels, query.matchers)) continue;
-      const buckets = this.stmt.buckets.all({
-        step: query.step_ms,
-        id: row.id,
-        from: query.from,
-        to: query.to,
-      });
+      const buckets = this.buckets(row.id, query);
       if (buckets.length > 0) out.push({ name: row.name, labels, buckets });
     }
     return Promise.resolve(out);
+  }
+
+  /**
+   * One series' buckets: from rollups where whole rollup buckets fit the range and are built, from
+   * raw samples at the edges; a step bucket that spans both is merged.
+   */
+  private buckets(id: number, query: MetricRangeQuery): Bucket[] {
+    const step = query.step_ms;
+    const plan = this.rollups.plan(step, query.from, query.to);
+    if (!plan) return this.stmt.buckets.all({ step, id, from: query.from, to: query.to });
+    const parts = [
+      ...this.stmt.bucketsBefore.all({ step, id, from: query.from, to: plan.from }),
+      ...this.rollups.read(id, step, plan),
+      ...this.stmt.buckets.all({ step, id, from: plan.to, to: query.to }),
+    ];
+    const merged = new Map<number, Bucket>();
+    for (const b of parts) {
+      const m = merged.get(b.ts);
+      merged.set(
+        b.ts,
+        m
+          ? {
+              ts: b.ts,
+              min: Math.min(m.min, b.min),
+              max: Math.max(m.max, b.max),
+              sum: m.sum + b.sum,
+              count: m.count + b.count,
+            }
+          : b,
+      );
+    }
+    return [...merged.values()].sort((a, b) => a.ts - b.ts);
   }
 
   metricNames(tenant: string): Promise<string[]> {
@@ -240,6 +282,24 @@ export class SqliteBackend implements StorageBackend {
     // Statements on the dropped days' tables must not be reused.
     this.statements.clear();
     return settle(() => ({ days_dropped: this.partitions.dropBefore(cutoffTs) }));
+  }
+
+  retain(request: RetentionRequest): Promise<RetentionRun> {
+    this.open();
+    this.statements.clear();
+    return settle(() => retainSqlite(this.db, this.partitions, request));
+  }
+
+  async rollup(now: number): Promise<void> {
+    this.open();
+    while (!this.closed && this.rollups.buildSlice(now)) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  usage(tenant: string): Promise<TenantUsage> {
+    this.open();
+    return settle(() => this.usageOf.measure(tenant));
   }
 
   onLogs(listener: LogListener): () => void {
