@@ -6,6 +6,7 @@ import { hostMetricsSchema } from '../agent/sources/host-metrics/config.ts';
 import { journaldSchema } from '../agent/sources/journald/config.ts';
 import { gatewaySchema } from '../agent/sources/gateway/config.ts';
 import { alertingSchema } from '../server/alerting/config.ts';
+import { patternsSchema } from '../server/patterns/config.ts';
 
 /**
  * The one configuration schema. Defaults live here; every key that is a quantity carries its unit.
@@ -62,6 +63,8 @@ const serverSchema = z
     retention_days: z.number().int().min(1).default(7),
     /** Rules, channels and routes; see docs/alerts.md. */
     alerting: alertingSchema.prefault({}),
+    /** The log pattern miner; see docs/patterns.md. */
+    patterns: patternsSchema.prefault({}),
   })
   .strict();
 

@@ -14,6 +14,8 @@ import { webRoutes } from './api/web.ts';
 import { ensureAdminToken } from './auth/admin-token.ts';
 import { TokenStore } from './auth/token-store.ts';
 import { nativeIngest } from './ingest/native.ts';
+import { patternRoutes } from './api/pattern-routes.ts';
+import { PatternService } from './patterns/service.ts';
 import type { StorageBackend } from './storage/backend.ts';
 import { STORAGE_BACKENDS } from './storage/registry.ts';
 import { startRetention } from './storage/retention.ts';
@@ -38,6 +40,12 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const admin = ensureAdminToken(tokens, dataDir, config.server.admin_token);
   const started = Date.now();
   const stopRetention = startRetention(storage, config.server.retention_days, logger);
+  const patterns = new PatternService(
+    storage,
+    config.server.patterns,
+    componentCounters(telemetry, 'patterns', 'miner'),
+    logger,
+  );
   const alerting = startAlerting({ config: config.server.alerting, storage, dataDir, telemetry, logger });
 
   const app = Fastify({
@@ -52,9 +60,11 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     counters: componentCounters(telemetry, 'ingest', 'native'),
     maxBodyBytes: config.server.max_body_bytes,
     maxBatchBytes: config.server.max_batch_bytes,
+    patterns,
   });
   queryRoutes(app, storage, tokens);
   logRoutes(app, storage, tokens);
+  patternRoutes(app, storage, tokens);
   tailRoutes(app, { storage, tokens, counters: componentCounters(telemetry, 'api', 'tail') });
   alertRoutes(app, alerting, tokens);
   app.get('/healthz', () => ({ status: 'ok', version: VERSION, uptime_ms: Date.now() - started }));
@@ -83,6 +93,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
         await app.close();
         // Before storage: a rule evaluation in flight still reads from it.
         await alerting.close();
+        await patterns.close();
         await storage.close();
         tokens.close();
         logger.info('server stopped');

@@ -18,7 +18,15 @@ import type {
 } from '../backend.ts';
 import { LogFeed, settle } from '../log-common.ts';
 import { labelsKey, matchesAll, toBuckets } from '../series.ts';
+import type {
+  PatternGroup,
+  PatternGroupQuery,
+  PatternQuery,
+  PatternSummary,
+  PatternUpdate,
+} from '../pattern-types.ts';
 import { MemoryLogs } from './memory-logs.ts';
+import { MemoryPatterns } from './memory-patterns.ts';
 
 interface Series {
   name: string;
@@ -37,6 +45,7 @@ export class MemoryBackend implements StorageBackend {
   readonly kind = 'memory';
   private readonly tenants = new Map<string, TenantData>();
   private readonly logs = new MemoryLogs();
+  private readonly patterns = new MemoryPatterns();
   private readonly feed = new LogFeed();
 
   private tenant(name: string): TenantData {
@@ -140,7 +149,21 @@ export class MemoryBackend implements StorageBackend {
   }
 
   dropBefore(cutoffTs: number): Promise<{ days_dropped: number }> {
+    this.patterns.dropBefore(cutoffTs);
     return Promise.resolve({ days_dropped: this.logs.dropBefore(cutoffTs) });
+  }
+
+  writePatterns(tenant: string, updates: readonly PatternUpdate[]): Promise<void> {
+    this.patterns.write(tenant, updates);
+    return Promise.resolve();
+  }
+
+  queryPatterns(tenant: string, query: PatternQuery): Promise<PatternSummary[]> {
+    return Promise.resolve(this.patterns.query(tenant, query));
+  }
+
+  groupLogsByPattern(tenant: string, query: PatternGroupQuery): Promise<PatternGroup[]> {
+    return settle(() => this.logs.groupByPattern(tenant, query));
   }
 
   onLogs(listener: LogListener): () => void {

@@ -24,7 +24,15 @@ import { labelsKey, matchesAll } from '../series.ts';
 import { EventReader } from './event-reader.ts';
 import { LogReader } from './log-reader.ts';
 import { LogWriter } from './log-writer.ts';
-import { migrateFromV1 } from './migrate.ts';
+import type {
+  PatternGroup,
+  PatternGroupQuery,
+  PatternQuery,
+  PatternSummary,
+  PatternUpdate,
+} from '../pattern-types.ts';
+import { migrateFromV1, migrateFromV2 } from './migrate.ts';
+import { PatternStore } from './pattern-store.ts';
 import { Partitions } from './partitions.ts';
 import { openDatabase } from './open-database.ts';
 import { SCHEMA_VERSION } from './schema.ts';
@@ -54,6 +62,7 @@ export class SqliteBackend implements StorageBackend {
   private readonly events: EventReader;
   private readonly writer: LogWriter;
   private readonly feed = new LogFeed();
+  private readonly patterns: PatternStore;
 
   constructor(dir: string) {
     const { db, version } = openDatabase(dir);
@@ -63,8 +72,10 @@ export class SqliteBackend implements StorageBackend {
     this.writer = new LogWriter(this.db, this.partitions);
     this.logs = new LogReader(this.partitions, this.statements);
     this.events = new EventReader(this.db, this.partitions, this.statements);
+    this.patterns = new PatternStore(this.db);
     this.db.transaction(() => {
       if (version === 1) migrateFromV1(this.db, this.writer);
+      if (version === 2) migrateFromV2(this.db);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
 
@@ -239,7 +250,25 @@ export class SqliteBackend implements StorageBackend {
     this.open();
     // Statements on the dropped days' tables must not be reused.
     this.statements.clear();
-    return settle(() => ({ days_dropped: this.partitions.dropBefore(cutoffTs) }));
+    return settle(() => {
+      this.patterns.dropBefore(cutoffTs);
+      return { days_dropped: this.partitions.dropBefore(cutoffTs) };
+    });
+  }
+
+  writePatterns(tenant: string, updates: readonly PatternUpdate[]): Promise<void> {
+    this.open();
+    return settle(() => this.patterns.write(tenant, updates));
+  }
+
+  queryPatterns(tenant: string, query: PatternQuery): Promise<PatternSummary[]> {
+    this.open();
+    return settle(() => this.patterns.query(tenant, query));
+  }
+
+  groupLogsByPattern(tenant: string, query: PatternGroupQuery): Promise<PatternGroup[]> {
+    this.open();
+    return settle(() => this.logs.groupByPattern(tenant, query));
   }
 
   onLogs(listener: LogListener): () => void {
