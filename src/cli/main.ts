@@ -9,6 +9,7 @@ import {
 import { BirdseyeError } from '../core/errors.ts';
 import { VERSION } from '../version.ts';
 import { loggerFor } from './commands.ts';
+import { addPatternsCommand } from './patterns-command.ts';
 import { runAgent, runServer, runUp } from './run.ts';
 
 type Runner = (config: Readonly<Config>, logger: ReturnType<typeof loggerFor>) => Promise<void>;
@@ -73,6 +74,7 @@ export function buildProgram(): Command {
       }
     });
   }
+  addPatternsCommand(program, fail);
   return program;
 }
 
