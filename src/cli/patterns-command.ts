@@ -50,8 +50,7 @@ export async function runPatterns(options: PatternsOptions, out: NodeJS.Writable
   const ids: string[] = [];
   const ctx = { received_ts: Date.now(), host: 'cli', source: options.source };
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    const message =
-      format === 'raw' ? line : parseLine(line, ctx, format as Parameters<typeof parseLine>[2]).message;
+    const message = format === 'raw' ? line : parseLine(line, ctx, format).message;
     ids.push(miner.mine('cli', options.source, message).id);
     lines.push(line);
   }
