@@ -45,19 +45,51 @@ const KEY = /^[A-Za-z_][\w.-]*$/;
 const OPENERS = new Set(['(', '[', '{', '<', '"', "'", '`']);
 const CLOSERS = new Set([')', ']', '}', '>', '"', "'", '`', ',', ';', ':', '.', '!', '?']);
 
+/**
+ * One pass over the characters decides which of the anchored expressions can apply at all, so a
+ * typical value is settled by one or two `test` calls instead of the whole list.
+ */
 function classifyCore(core: string): string {
-  if (core.startsWith('/') || core.startsWith('./') || core.startsWith('~/')) {
+  const first = core.charCodeAt(0);
+  if (first === 47 /* / */ || core.startsWith('./') || core.startsWith('~/')) {
     return IPV4.test(core.slice(1)) ? '<IP>' : '<PATH>';
   }
-  if (core.includes('://')) return '<URL>';
-  if (IPV4.test(core)) return '<IP>';
-  if (NUM.test(core)) return '<NUM>';
-  if (TS.test(core)) return '<TS>';
-  if (DURATION.test(core)) return '<DURATION>';
-  if (SIZE.test(core)) return '<NUM>';
-  if (UUID.test(core)) return '<UUID>';
-  if (HEX.test(core)) return '<HEX>';
-  if (core.includes(':') && IPV6.test(core)) return '<IP>';
+  let digits = 0;
+  let hexLetters = 0;
+  let letters = 0;
+  let colons = 0;
+  let dashes = 0;
+  let dots = 0;
+  let other = 0;
+  for (let i = 0; i < core.length; i++) {
+    const c = core.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)) hexLetters++;
+    else if ((c >= 103 && c <= 122) || (c >= 71 && c <= 90)) letters++;
+    else if (c === 58) colons++;
+    else if (c === 45) dashes++;
+    else if (c === 46) dots++;
+    else other++;
+  }
+  const alpha = hexLetters + letters;
+  if (alpha === 0 && colons === 0) {
+    if (dots === 3 && IPV4.test(core)) return '<IP>';
+    if (NUM.test(core)) return '<NUM>';
+  }
+  if (other > 0 && core.includes('://')) return '<URL>';
+  if (colons > 0) {
+    if (alpha === 0 && dots === 3 && IPV4.test(core)) return '<IP>';
+    if (TS.test(core)) return '<TS>';
+    if (other === 0 && letters === 0 && IPV6.test(core)) return '<IP>';
+    return WILDCARD;
+  }
+  if (dashes >= 2 && TS.test(core)) return '<TS>';
+  if (dashes === 4 && letters === 0 && UUID.test(core)) return '<UUID>';
+  if (alpha > 0 && alpha <= 6 && (DURATION.test(core) || SIZE.test(core))) {
+    return DURATION.test(core) ? '<DURATION>' : '<NUM>';
+  }
+  if (other > 0 && SIZE.test(core)) return '<NUM>';
+  if (letters <= 1 && HEX.test(core)) return '<HEX>';
   return WILDCARD;
 }
 

@@ -50,12 +50,15 @@ interface Node {
 }
 
 interface Tree {
+  readonly key: string;
   readonly source: string;
   readonly root: Map<number, Node>;
   /** Insertion order is recency: a matched pattern is moved to the end, eviction takes the first. */
   readonly patterns: Map<string, Pattern>;
   /** Absorbed id → the id that absorbed it. */
   readonly aliases: Map<string, string>;
+  /** The pattern matched last: already at the end of `patterns`. */
+  recent: Pattern | undefined;
 }
 
 export interface MineResult {
@@ -103,14 +106,21 @@ export class TemplateMiner {
     this.options = { ...DEFAULT_MINER_OPTIONS, ...options };
   }
 
+  private last?: { tenant: string; source: string; tree: Tree };
+
   private tree(tenant: string, source: string): Tree {
+    // Lines come in runs of one tenant and source: the most recent tree needs no recency update.
+    const last = this.last;
+    if (last && last.tenant === tenant && last.source === source && this.trees.has(last.tree.key)) {
+      return last.tree;
+    }
     const key = `${tenant}\u0000${source}`;
     let tree = this.trees.get(key);
     if (tree) {
       // Recency for tree eviction, cheap enough to do on each line.
       this.trees.delete(key);
     } else {
-      tree = { source, root: new Map(), patterns: new Map(), aliases: new Map() };
+      tree = { key, source, root: new Map(), patterns: new Map(), aliases: new Map(), recent: undefined };
       if (this.trees.size >= this.options.max_trees) {
         const oldest = this.trees.keys().next().value!;
         this.trees.delete(oldest);
@@ -118,6 +128,7 @@ export class TemplateMiner {
       }
     }
     this.trees.set(key, tree);
+    this.last = { tenant, source, tree };
     return tree;
   }
 
@@ -181,8 +192,11 @@ export class TemplateMiner {
     if (!match) return this.create(tree, leaf, tokens);
 
     match.count++;
-    tree.patterns.delete(match.id);
-    tree.patterns.set(match.id, match);
+    if (tree.recent !== match) {
+      tree.patterns.delete(match.id);
+      tree.patterns.set(match.id, match);
+      tree.recent = match;
+    }
     let changed = false;
     const t = match.tokens;
     for (let i = 0; i < t.length; i++) {
@@ -213,6 +227,7 @@ export class TemplateMiner {
     const pattern: Pattern = { id, tokens, count: 1, leaf };
     leaf.push(pattern);
     tree.patterns.set(id, pattern);
+    tree.recent = pattern;
     this.counters.created++;
     if (tree.patterns.size > this.options.max_patterns) {
       this.remove(tree, tree.patterns.values().next().value!);
@@ -223,6 +238,7 @@ export class TemplateMiner {
 
   private remove(tree: Tree, pattern: Pattern): void {
     tree.patterns.delete(pattern.id);
+    if (tree.recent === pattern) tree.recent = undefined;
     const at = pattern.leaf.indexOf(pattern);
     if (at >= 0) pattern.leaf.splice(at, 1);
     // Aliases of an evicted pattern would resolve to nothing; keep the map as small as the tree.
