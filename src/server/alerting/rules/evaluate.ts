@@ -1,5 +1,6 @@
 import { evaluateThreshold } from './metric-rule.ts';
 import type { EvalContext, Observation } from './observation.ts';
+import { evaluateNewPattern } from './pattern-rule.ts';
 import { evaluateAbsence, evaluateEvents, evaluateLogCount } from './record-rules.ts';
 import type { Rule } from './rule-schema.ts';
 
@@ -16,6 +17,8 @@ export function evaluateRule(rule: Rule, ctx: EvalContext): Promise<Observation[
       return evaluateEvents(rule, ctx);
     case 'absence':
       return evaluateAbsence(rule, ctx);
+    case 'new_pattern':
+      return evaluateNewPattern(rule, ctx);
   }
 }
 

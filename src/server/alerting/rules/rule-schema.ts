@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LABEL_NAME } from '../../../model/index.ts';
+import { LABEL_NAME, SEVERITIES } from '../../../model/index.ts';
 import { parseLogQuery } from '../../query/log-query.ts';
 import { EVENT_FIELDS } from '../../query/log-fields.ts';
 import { parseMetricQuery } from '../../query/metric-query.ts';
@@ -70,7 +70,7 @@ const logCountRule = z
     comparison: z.enum(COMPARISONS).default('>'),
     threshold: z.number(),
     /** Log fields to count per: host, service, source, container.name. Empty = one count overall. */
-    group_by: z.array(z.enum(['host', 'service', 'source', 'container.name'])).default([]),
+    group_by: z.array(z.enum(['host', 'service', 'source', 'container.name', 'pattern'])).default([]),
   })
   .strict();
 
@@ -103,7 +103,26 @@ const absenceRule = z
   })
   .strict();
 
-export const ruleSchema = z.discriminatedUnion('type', [thresholdRule, logCountRule, eventRule, absenceRule]);
+const newPatternRule = z
+  .object({
+    ...base,
+    type: z.literal('new_pattern'),
+    /** Fires for a pattern first seen this recently; resolves when it is older. */
+    window_ms: z.number().int().min(60_000).default(3_600_000),
+    /** The least severe log level that counts: `warning` fires for warning, err, crit, alert, emerg. */
+    min_severity: z.enum(SEVERITIES).default('warning'),
+    /** Words the pattern's template must contain; empty for every pattern. */
+    template: z.string().optional(),
+  })
+  .strict();
+
+export const ruleSchema = z.discriminatedUnion('type', [
+  thresholdRule,
+  logCountRule,
+  eventRule,
+  absenceRule,
+  newPatternRule,
+]);
 
 export type Rule = z.infer<typeof ruleSchema>;
 export type RuleInput = z.input<typeof ruleSchema>;
