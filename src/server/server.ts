@@ -46,6 +46,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     componentCounters(telemetry, 'patterns', 'miner'),
     logger,
   );
+  const stopPatternMetrics = patterns.report(telemetry);
   const alerting = startAlerting({ config: config.server.alerting, storage, dataDir, telemetry, logger });
 
   const app = Fastify({
@@ -93,6 +94,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
         await app.close();
         // Before storage: a rule evaluation in flight still reads from it.
         await alerting.close();
+        stopPatternMetrics();
         await patterns.close();
         await storage.close();
         tokens.close();

@@ -130,6 +130,13 @@ describe('pattern API', () => {
     );
   });
 
+  it('reports the miner on /metrics', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const held = /^pattern_miner_patterns (\d+)$/m.exec(text);
+    assert.ok(held && Number(held[1]) >= 4, text);
+    assert.match(text, /^pattern_miner_evictions\{kind="pattern"\} 0$/m);
+  });
+
   it('returns one pattern by id, 404 for an unknown one, 400 for a bad step', async () => {
     const top = (await patterns({ limit: 1 })).body.patterns[0]!;
     const one = await getJson<PatternSummary>(server, TEST_ADMIN_TOKEN, `/api/v1/patterns/${top.id}`, {

@@ -1,5 +1,5 @@
 import type { Logger } from '../../core/logger.ts';
-import type { ComponentCounters } from '../../core/telemetry.ts';
+import type { ComponentCounters, Telemetry } from '../../core/telemetry.ts';
 import type { LogRecord } from '../../model/index.ts';
 import type { StorageBackend } from '../storage/backend.ts';
 import { PATTERN_BUCKET_MS, PATTERN_EXAMPLES, type PatternUpdate } from '../storage/pattern-types.ts';
@@ -133,6 +133,28 @@ export class PatternService {
         this.logger?.warn({ err: error, tenant }, 'pattern statistics could not be written');
       }
     }
+  }
+
+  /** The miner's size and evictions on /metrics; returns the function that removes them. */
+  report(telemetry: Telemetry): () => void {
+    const stats = () => this.miner.stats();
+    const removers = [
+      telemetry.gauge('pattern_miner_patterns', 'Log patterns the miner holds now.', () => [
+        { labels: {}, value: stats().patterns },
+      ]),
+      telemetry.gauge('pattern_miner_sources', 'Tenant+source parse trees the miner holds now.', () => [
+        { labels: {}, value: stats().trees },
+      ]),
+      telemetry.gauge(
+        'pattern_miner_evictions',
+        'Patterns and trees evicted by the miner limits since start (a count, reported as a gauge).',
+        () => [
+          { labels: { kind: 'pattern' }, value: stats().evicted_patterns },
+          { labels: { kind: 'source' }, value: stats().evicted_trees },
+        ],
+      ),
+    ];
+    return () => removers.forEach((remove) => remove());
   }
 
   /** Writes what is pending; safe to call twice. */
