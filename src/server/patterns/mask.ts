@@ -54,7 +54,6 @@ function classifyCore(core: string): string {
   if (first === 47 /* / */ || core.startsWith('./') || core.startsWith('~/')) {
     return IPV4.test(core.slice(1)) ? '<IP>' : '<PATH>';
   }
-  let digits = 0;
   let hexLetters = 0;
   let letters = 0;
   let colons = 0;
@@ -63,8 +62,8 @@ function classifyCore(core: string): string {
   let other = 0;
   for (let i = 0; i < core.length; i++) {
     const c = core.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)) hexLetters++;
+    if (c >= 48 && c <= 57) continue;
+    if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)) hexLetters++;
     else if ((c >= 103 && c <= 122) || (c >= 71 && c <= 90)) letters++;
     else if (c === 58) colons++;
     else if (c === 45) dashes++;
