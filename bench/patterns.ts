@@ -73,6 +73,7 @@ async function ingestRate(records: LogRecord[], mine: boolean): Promise<number> 
       logs,
     };
     await storage.writeBatch('default', batch, Date.now());
+    service.observe('default', logs);
     if (i % 20_000 === 0) await service.flush();
   }
   await service.close();

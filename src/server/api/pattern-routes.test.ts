@@ -130,6 +130,34 @@ describe('pattern API', () => {
     );
   });
 
+  it('counts a batch resent by an agent once', async () => {
+    const batch = {
+      batch_id: 'agent-resend:1',
+      agent_id: 'agent-resend',
+      seq: 1,
+      host: 'node-1',
+      sent_ts: Date.now(),
+      logs: [line(50, 'resent batch line 1'), line(51, 'resent batch line 2')],
+    };
+    for (let i = 0; i < 2; i++) {
+      const response = await fetch(`${server.url}/api/v1/ingest`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      });
+      assert.equal(response.status, 200);
+    }
+    const { body } = await poll(
+      () => patterns({ q: 'resent' }),
+      (r) => r.body.patterns?.length === 1,
+    );
+    // Both sends are in storage's hands before the next flush; only one was stored.
+    await new Promise((r) => setTimeout(r, 2500));
+    const again = await patterns({ q: 'resent' });
+    assert.equal(body.patterns[0]!.total, 2);
+    assert.equal(again.body.patterns[0]!.total, 2);
+  });
+
   it('reports the miner on /metrics', async () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     const held = /^pattern_miner_patterns (\d+)$/m.exec(text);

@@ -76,8 +76,10 @@ export function nativeIngest(app: FastifyInstance, options: NativeIngestOptions)
       counters.received(events, body.length);
       options.patterns?.assign(tenant, batch.logs);
       const { stored } = await storage.writeBatch(tenant, batch, Date.now());
-      if (stored) counters.sent(events);
-      else counters.discarded('duplicate_batch', events);
+      if (stored) {
+        counters.sent(events);
+        options.patterns?.observe(tenant, batch.logs);
+      } else counters.discarded('duplicate_batch', events);
       return {
         status: stored ? 'stored' : 'duplicate',
         batch_id: batch.batch_id,

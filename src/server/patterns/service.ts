@@ -52,18 +52,30 @@ export class PatternService {
     this.timer.unref();
   }
 
-  /** Sets `pattern` on every record (replacing any an agent sent) and counts it for the flush. */
+  /** Sets `pattern` on every record, replacing any an agent sent. Call before the batch is stored. */
   assign(tenant: string, logs: LogRecord[]): void {
     if (!this.config.enabled) return;
     for (const log of logs) {
       const result = this.miner.mine(tenant, log.source, log.message);
       log.pattern = result.id;
-      const entry = this.entry(tenant, result.id, log.source, log.ts, result.template);
       if (result.absorbed !== undefined) {
-        this.entry(tenant, result.absorbed, log.source, log.ts, result.template)!.merged_into = result.id;
+        const absorbed = this.entry(tenant, result.absorbed, log.source, log.ts);
+        if (absorbed) absorbed.merged_into = result.id;
       }
+    }
+    this.counters.received(logs.length);
+  }
+
+  /**
+   * Counts stored records for the next flush. Called only once their batch is committed, so a
+   * batch resent by an agent (and not stored again) is not counted twice.
+   */
+  observe(tenant: string, logs: readonly LogRecord[]): void {
+    if (!this.config.enabled) return;
+    for (const log of logs) {
+      if (log.pattern === undefined) continue;
+      const entry = this.entry(tenant, log.pattern, log.source, log.ts);
       if (!entry) continue;
-      if (result.template !== undefined) entry.template = result.template;
       const bucket = Math.floor(log.ts / PATTERN_BUCKET_MS) * PATTERN_BUCKET_MS;
       entry.buckets.set(bucket, (entry.buckets.get(bucket) ?? 0) + 1);
       entry.first_seen = Math.min(entry.first_seen, log.ts);
@@ -73,16 +85,9 @@ export class PatternService {
       }
       if (entry.examples.length < PATTERN_EXAMPLES) entry.examples.push(log.message.slice(0, EXAMPLE_CHARS));
     }
-    this.counters.received(logs.length);
   }
 
-  private entry(
-    tenant: string,
-    id: string,
-    source: string,
-    ts: number,
-    template: string | undefined,
-  ): Pending | undefined {
+  private entry(tenant: string, id: string, source: string, ts: number): Pending | undefined {
     let byId = this.pending.get(tenant);
     if (!byId) this.pending.set(tenant, (byId = new Map<string, Pending>()));
     let entry = byId.get(id);
@@ -94,7 +99,7 @@ export class PatternService {
     entry = {
       id,
       source,
-      template: template ?? this.miner.template(tenant, source, id) ?? '',
+      template: this.miner.template(tenant, source, id) ?? '',
       buckets: new Map(),
       first_seen: ts,
       last_seen: ts,
@@ -119,8 +124,10 @@ export class PatternService {
     this.pendingCount = 0;
     if (lines === 0) return;
     for (const [tenant, byId] of batch) {
+      // The template as it is now: it may have generalised since the entry was made.
       const updates: PatternUpdate[] = [...byId.values()].map((p) => ({
         ...p,
+        template: this.miner.template(tenant, p.source, p.id) ?? p.template,
         buckets: [...p.buckets],
       }));
       try {

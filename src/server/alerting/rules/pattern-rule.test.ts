@@ -17,6 +17,7 @@ function log(message: string, severity: number, ageMs = 500): LogRecord {
 async function ingest(storage: MemoryBackend, service: PatternService, logs: LogRecord[]): Promise<void> {
   service.assign('default', logs);
   await write(storage, { logs });
+  service.observe('default', logs);
   await service.flush();
 }
 
