@@ -4,3 +4,4 @@ await import('./elasticsearch-sink.ts');
 await import('./alert-latency.ts');
 await import('./anomaly-eval.ts');
 await import('./storage.ts');
+await import('./patterns.ts');

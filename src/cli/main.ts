@@ -14,6 +14,7 @@ import { anomalyScore } from './anomaly-score.ts';
 import { loggerFor } from './commands.ts';
 import { configCommand, flagValues } from './config-command.ts';
 import { explainLines } from './explain.ts';
+import { addPatternsCommand } from './patterns-command.ts';
 import { runAgent, runServer, runUp } from './run.ts';
 import { tokenCommands } from './token.ts';
 
@@ -141,6 +142,7 @@ export function buildProgram(): Command {
       }
     });
   tokenCommands(program, fail);
+  addPatternsCommand(program, fail);
   return program;
 }
 

@@ -12,6 +12,7 @@ import { agentTlsSchema } from '../agent/sinks/birdseye/config.ts';
 import { serverTlsSchema } from '../server/tls/config.ts';
 import { authSchema } from '../server/auth/config.ts';
 import { retentionSchema } from '../server/storage/retention-config.ts';
+import { patternsSchema } from '../server/patterns/config.ts';
 
 /**
  * The one configuration schema. Defaults live here; every key that is a quantity carries its unit.
@@ -80,6 +81,8 @@ const serverSchema = z
     alerting: alertingSchema.prefault({}),
     /** HTTPS: certificate, key and optionally the CA of client certificates; see docs/tls.md. */
     tls: serverTlsSchema.optional(),
+    /** The log pattern miner; see docs/patterns.md. */
+    patterns: patternsSchema.prefault({}),
   })
   .strict();
 

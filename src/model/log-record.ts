@@ -31,6 +31,8 @@ export interface LogRecord {
   parse_error?: boolean;
   /** The line was longer than the limit and was cut. */
   truncated?: boolean;
+  /** Id of the log pattern the server's miner put the line in (set by the server, not agents). */
+  pattern?: string;
 }
 
 const KEYS = new Set([
@@ -46,6 +48,7 @@ const KEYS = new Set([
   'format',
   'parse_error',
   'truncated',
+  'pattern',
 ]);
 const CONTAINER_KEYS = new Set(['id', 'name', 'image']);
 
@@ -71,6 +74,7 @@ export function checkLogRecord(value: unknown, path: PropertyKey[], p: Problems)
   string(r, 'format', path, p, { optional: true });
   boolean(r, 'parse_error', path, p);
   boolean(r, 'truncated', path, p);
+  string(r, 'pattern', path, p, { optional: true });
 }
 
 /** The problems of one record, e.g. for tests of parsers; empty when it is valid. */

@@ -23,6 +23,8 @@ import { TokenStore } from './auth/token-store.ts';
 import { elasticsearchIngest } from './ingest/elasticsearch.ts';
 import { nativeIngest } from './ingest/native.ts';
 import { remoteWriteIngest } from './ingest/remote-write.ts';
+import { patternRoutes } from './api/pattern-routes.ts';
+import { PatternService } from './patterns/service.ts';
 import type { StorageBackend } from './storage/backend.ts';
 import { STORAGE_BACKENDS } from './storage/registry.ts';
 import { startRetention } from './storage/retention.ts';
@@ -65,6 +67,13 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   const agents = config.etcd.endpoints.length ? new AgentDirectory(config.etcd, logger) : undefined;
   agents?.start();
   const expectedHosts = agents && (() => agents.list().map((a) => ({ host: a.host, since: a.seen_at })));
+  const patterns = new PatternService(
+    storage,
+    config.server.patterns,
+    componentCounters(telemetry, 'patterns', 'miner'),
+    logger,
+  );
+  const stopPatternMetrics = patterns.report(telemetry);
   const alerting = startAlerting({
     config: config.server.alerting,
     storage,
@@ -88,6 +97,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     maxBodyBytes: config.server.max_body_bytes,
     maxBatchBytes: config.server.max_batch_bytes,
     onStored: (tenant, batch) => alerting.nudge(tenant, batch),
+    patterns,
   });
   const compatLimits = {
     maxBodyBytes: config.server.max_body_bytes,
@@ -107,6 +117,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   });
   queryRoutes(app, storage, tokens);
   logRoutes(app, storage, tokens);
+  patternRoutes(app, storage, tokens);
   tailRoutes(app, { storage, tokens, counters: componentCounters(telemetry, 'api', 'tail') });
   alertRoutes(app, alerting, tokens);
   agentRoutes(app, { storage, tokens, agents });
@@ -143,6 +154,8 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
         // Before storage: a rule evaluation in flight still reads from it.
         await alerting.close();
         await agents?.close();
+        stopPatternMetrics();
+        await patterns.close();
         await storage.close();
         tokens.close();
         logger.info('server stopped');

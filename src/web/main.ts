@@ -5,6 +5,7 @@ import { byId } from './dom.ts';
 import { EventsPage } from './events-page.ts';
 import { HostsPage } from './hosts-page.ts';
 import { LogsPage } from './logs-page.ts';
+import { PatternsPage } from './patterns-page.ts';
 import { formatRoute, PAGES, Router, type Page, type PageName } from './router.ts';
 import { storedToken, takeTokenFromUrl } from './sign-in.ts';
 import { StatusPage } from './status-page.ts';
@@ -29,6 +30,7 @@ pages.hosts = new HostsPage(api, router);
 pages.logs = new LogsPage(api, router);
 pages.events = new EventsPage(api, router);
 pages.status = new StatusPage(api);
+pages.patterns = new PatternsPage(api, router);
 
 /** `/` jumps to the query of the page shown; Escape leaves it. */
 document.addEventListener('keydown', (event) => {

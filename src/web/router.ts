@@ -4,7 +4,7 @@
  * page writes the URL, and the hashchange that follows is what re-renders.
  */
 
-export const PAGES = ['hosts', 'logs', 'events', 'status'] as const;
+export const PAGES = ['hosts', 'logs', 'events', 'status', 'patterns'] as const;
 export type PageName = (typeof PAGES)[number];
 export type Params = Record<string, string>;
 

@@ -48,12 +48,13 @@ describe('log API', () => {
   });
   after(async () => server.dispose());
 
-  it('finds an ingested record once, with its fields and an id', async () => {
+  it('finds an ingested record once, with its fields, an id and its pattern id', async () => {
     const { status, body } = await search({ q: '"timed out" AND fields.status:[500 TO 599]' });
     assert.equal(status, 200);
     assert.equal(body.records.length, 1);
-    const { id, ...record } = body.records[0]!;
+    const { id, pattern, ...record } = body.records[0]!;
     assert.match(id, /\S/);
+    assert.match(pattern ?? '', /^[0-9a-f]{12}$/);
     assert.deepEqual(
       record,
       line(10, {

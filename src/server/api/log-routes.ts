@@ -7,6 +7,7 @@ import type { HistogramCount, StorageBackend } from '../storage/backend.ts';
 import type { TokenStore } from '../auth/token-store.ts';
 import { requireScope, tenantOf } from './auth-hook.ts';
 import { duration, integer, oneOf, required, timeRange, type Query } from './params.ts';
+import { groupByPattern, parseWithPatterns } from './pattern-routes.ts';
 
 export const MAX_LIMIT = 1000;
 export const MAX_HISTOGRAM_BUCKETS = 2000;
@@ -47,11 +48,17 @@ export function logRoutes(app: FastifyInstance, storage: StorageBackend, tokens:
   app.get('/api/v1/logs/search', read, async (request) => {
     const query = request.query as Query;
     const { from, to } = timeRange(query, Date.now());
-    return storage.searchLogs(tenantOf(request), {
-      query: parseLogQuery(query.q ?? ''),
+    const tenant = tenantOf(request);
+    const q = await parseWithPatterns(storage, tenant, query.q ?? '');
+    const limit = integer(query, 'limit', 100, 1, MAX_LIMIT);
+    if (oneOf(query, 'group', ['none', 'pattern'], 'none') === 'pattern') {
+      return groupByPattern(storage, tenant, { query: q, from, to, limit });
+    }
+    return storage.searchLogs(tenant, {
+      query: q,
       from,
       to,
-      limit: integer(query, 'limit', 100, 1, MAX_LIMIT),
+      limit,
       order: oneOf(query, 'order', ['newest', 'oldest'], 'newest'),
       ...(query.cursor ? { cursor: query.cursor } : {}),
     });
@@ -67,8 +74,9 @@ export function logRoutes(app: FastifyInstance, storage: StorageBackend, tokens:
         `interval: ${interval_ms} ms gives more than ${MAX_HISTOGRAM_BUCKETS} buckets over this range; use a larger one`,
       );
     }
-    const counts = await storage.logHistogram(tenantOf(request), {
-      query: parseLogQuery(query.q ?? ''),
+    const tenant = tenantOf(request);
+    const counts = await storage.logHistogram(tenant, {
+      query: await parseWithPatterns(storage, tenant, query.q ?? ''),
       from,
       to,
       interval_ms,

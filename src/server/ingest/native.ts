@@ -6,6 +6,7 @@ import type { ComponentCounters } from '../../core/telemetry.ts';
 import { parseIngestBatch, type IngestBatch } from '../../model/index.ts';
 import type { TokenStore } from '../auth/token-store.ts';
 import { requireScope, tenantOf } from '../api/auth-hook.ts';
+import type { PatternService } from '../patterns/service.ts';
 import type { StorageBackend } from '../storage/backend.ts';
 
 const gunzip = promisify(gunzipCb);
@@ -18,6 +19,8 @@ export interface NativeIngestOptions {
   maxBatchBytes: number;
   /** Called after a new batch is committed (alerting evaluates the rules it can change). */
   onStored?: (tenant: string, batch: IngestBatch) => void;
+  /** Gives every log record its pattern id before it is stored. */
+  patterns?: PatternService;
 }
 
 async function decode(body: Buffer, encoding: string | undefined, maxBatchBytes: number): Promise<unknown> {
@@ -73,10 +76,12 @@ export function nativeIngest(app: FastifyInstance, options: NativeIngestOptions)
       }
       const events = batch.metrics.length + batch.logs.length + batch.events.length;
       counters.received(events, body.length);
+      options.patterns?.assign(tenant, batch.logs);
       const { stored } = await storage.writeBatch(tenant, batch, Date.now());
       if (stored) {
         counters.sent(events);
         options.onStored?.(tenant, batch);
+        options.patterns?.observe(tenant, batch.logs);
       } else counters.discarded('duplicate_batch', events);
       return {
         status: stored ? 'stored' : 'duplicate',

@@ -20,7 +20,16 @@ export interface FieldSchema {
 
 export const LOG_FIELDS: FieldSchema = {
   name: 'log',
-  keywords: ['host', 'source', 'service', 'container.name', 'container.image', 'container.id', 'format'],
+  keywords: [
+    'host',
+    'source',
+    'service',
+    'container.name',
+    'container.image',
+    'container.id',
+    'format',
+    'pattern',
+  ],
   text: ['message'],
   numeric: ['severity'],
   maps: ['fields'],
@@ -113,6 +122,8 @@ export function logField(record: LogRecord, field: string): string | number | un
       return record.container?.id;
     case 'format':
       return record.format;
+    case 'pattern':
+      return record.pattern;
     case 'message':
       return record.message;
     case 'severity':

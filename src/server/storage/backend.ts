@@ -1,5 +1,12 @@
 import type { ClusterEvent, IngestBatch, LogRecord } from '../../model/index.ts';
 import type { LogQuery } from '../query/log-query.ts';
+import type {
+  PatternGroup,
+  PatternGroupQuery,
+  PatternQuery,
+  PatternSummary,
+  PatternUpdate,
+} from './pattern-types.ts';
 
 /** A label matcher of a metric selector: `mode="idle"`, `host!="a"`, `device=~"sd.*"`, `fs!~"tmpfs"`. */
 export interface LabelMatcher {
@@ -182,6 +189,12 @@ export interface StorageBackend {
   /** Builds metric rollups (5 min, 1 h) up to `now`; queries with a large step read them. */
   rollup(now: number): Promise<void>;
   usage(tenant: string): Promise<TenantUsage>;
+  /** Folds what the pattern miner learned since its last flush into the pattern tables. */
+  writePatterns(tenant: string, updates: readonly PatternUpdate[]): Promise<void>;
+  /** Patterns ranked by their lines in the range, with sparklines. */
+  queryPatterns(tenant: string, query: PatternQuery): Promise<PatternSummary[]>;
+  /** Matching log records counted per pattern id, most first. */
+  groupLogsByPattern(tenant: string, query: PatternGroupQuery): Promise<PatternGroup[]>;
   /** Returns the function that unsubscribes. */
   onLogs(listener: LogListener): () => void;
   /** Safe to call more than once. */

@@ -2,6 +2,7 @@ import { evaluateAnomaly } from './anomaly-rule.ts';
 import { evaluateThreshold } from './metric-rule.ts';
 import type { EvalContext, Observation } from './observation.ts';
 import { evaluatePredictive } from './predictive-rule.ts';
+import { evaluateNewPattern } from './pattern-rule.ts';
 import { evaluateAbsence, evaluateEvents, evaluateLogCount } from './record-rules.ts';
 import type { Rule } from './rule-schema.ts';
 
@@ -22,6 +23,8 @@ export function evaluateRule(rule: Rule, ctx: EvalContext): Promise<Observation[
       return evaluateAnomaly(rule, ctx);
     case 'predictive':
       return evaluatePredictive(rule, ctx);
+    case 'new_pattern':
+      return evaluateNewPattern(rule, ctx);
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LABEL_NAME } from '../../../model/index.ts';
+import { LABEL_NAME, SEVERITIES } from '../../../model/index.ts';
 import { parseLogQuery } from '../../query/log-query.ts';
 import { EVENT_FIELDS } from '../../query/log-fields.ts';
 import { parseMetricQuery } from '../../query/metric-query.ts';
@@ -165,6 +165,19 @@ const absenceRule = z
   })
   .strict();
 
+const newPatternRule = z
+  .object({
+    ...base,
+    type: z.literal('new_pattern'),
+    /** Fires for a pattern first seen this recently; resolves when it is older. */
+    window_ms: z.number().int().min(60_000).default(3_600_000),
+    /** The least severe log level that counts: `warning` fires for warning, err, crit, alert, emerg. */
+    min_severity: z.enum(SEVERITIES).default('warning'),
+    /** Words the pattern's template must contain; empty for every pattern. */
+    template: z.string().optional(),
+  })
+  .strict();
+
 export const ruleSchema = z.discriminatedUnion('type', [
   thresholdRule,
   logCountRule,
@@ -172,6 +185,7 @@ export const ruleSchema = z.discriminatedUnion('type', [
   absenceRule,
   anomalyRule,
   predictiveRule,
+  newPatternRule,
 ]);
 
 export type Rule = z.infer<typeof ruleSchema>;

@@ -22,7 +22,15 @@ import type {
 import { LogFeed, settle } from '../log-common.ts';
 import { labelsKey, matchesAll, toBuckets } from '../series.ts';
 import { cutoffsOf } from '../retention-policy.ts';
+import type {
+  PatternGroup,
+  PatternGroupQuery,
+  PatternQuery,
+  PatternSummary,
+  PatternUpdate,
+} from '../pattern-types.ts';
 import { MemoryLogs } from './memory-logs.ts';
+import { MemoryPatterns } from './memory-patterns.ts';
 
 interface Series {
   name: string;
@@ -42,6 +50,7 @@ export class MemoryBackend implements StorageBackend {
   readonly kind = 'memory';
   private readonly tenants = new Map<string, TenantData>();
   private readonly logs = new MemoryLogs();
+  private readonly patterns = new MemoryPatterns();
   private readonly feed = new LogFeed();
 
   private tenant(name: string): TenantData {
@@ -145,6 +154,7 @@ export class MemoryBackend implements StorageBackend {
   }
 
   dropBefore(cutoffTs: number): Promise<{ days_dropped: number }> {
+    this.patterns.dropBefore(cutoffTs);
     return Promise.resolve({ days_dropped: this.logs.dropBefore(cutoffTs) });
   }
 
@@ -187,6 +197,19 @@ export class MemoryBackend implements StorageBackend {
   async usage(tenant: string): Promise<TenantUsage> {
     const stats = await this.stats(tenant);
     return { bytes: 0, logs: stats.logs, events: stats.events, metric_samples: stats.metric_samples };
+  }
+
+  writePatterns(tenant: string, updates: readonly PatternUpdate[]): Promise<void> {
+    this.patterns.write(tenant, updates);
+    return Promise.resolve();
+  }
+
+  queryPatterns(tenant: string, query: PatternQuery): Promise<PatternSummary[]> {
+    return Promise.resolve(this.patterns.query(tenant, query));
+  }
+
+  groupLogsByPattern(tenant: string, query: PatternGroupQuery): Promise<PatternGroup[]> {
+    return settle(() => this.logs.groupByPattern(tenant, query));
   }
 
   onLogs(listener: LogListener): () => void {

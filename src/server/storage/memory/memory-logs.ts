@@ -12,6 +12,7 @@ import type {
   StoredEvent,
   StoredLog,
 } from '../backend.ts';
+import type { PatternGroup, PatternGroupQuery } from '../pattern-types.ts';
 import { containerSightings, DAY_MS, dayOf, decodeCursor, encodeCursor } from '../log-common.ts';
 
 interface Row<T> {
@@ -99,6 +100,20 @@ export class MemoryLogs {
       counts.set(key, { ts, severity, count: (counts.get(key)?.count ?? 0) + 1 });
     }
     return [...counts.values()].sort((a, b) => a.ts - b.ts || (a.severity ?? -1) - (b.severity ?? -1));
+  }
+
+  groupByPattern(tenant: string, q: PatternGroupQuery): PatternGroup[] {
+    const match = logMatcher(q.query);
+    const counts = new Map<string | null, number>();
+    for (const { record } of this.tenant(tenant).logs) {
+      if (record.ts < q.from || record.ts > q.to || !match(record)) continue;
+      const key = record.pattern ?? null;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts]
+      .map(([pattern, count]) => ({ pattern, count }))
+      .sort((a, b) => b.count - a.count)
+      .slice(0, q.limit);
   }
 
   context(tenant: string, id: string, before: number, after: number): LogContext | undefined {

@@ -3,6 +3,7 @@ import type { LogRecord } from '../../../model/index.ts';
 import type { HistogramCount, HistogramQuery, LogContext, LogSearch, Page, StoredLog } from '../backend.ts';
 import { DAY_MS, dayOf, decodeCursor, encodeCursor } from '../log-common.ts';
 import { countsSql, MINUTE_MS, wholeMinutes } from './log-counts.ts';
+import type { PatternGroup, PatternGroupQuery } from '../pattern-types.ts';
 import { compileLogQuery, FTS_TABLE, type CompiledQuery } from './log-sql.ts';
 import { parseRecordId, recordId } from './log-writer.ts';
 import { idRange, type Partitions } from './partitions.ts';
@@ -139,6 +140,23 @@ export class LogReader {
       scan(day, end * MINUTE_MS, query.to);
     }
     return [...counts.values()].sort((a, b) => a.ts - b.ts || (a.severity ?? -1) - (b.severity ?? -1));
+  }
+
+  groupByPattern(tenant: string, query: PatternGroupQuery): PatternGroup[] {
+    const q = compileLogQuery(query.query);
+    const counts = new Map<string | null, number>();
+    for (const day of this.days(query.from, query.to)) {
+      const [lo, hi] = idRange(day, query.from, query.to);
+      const src = this.source(day, q, { tenant, from: query.from, to: query.to, lo, hi });
+      const sql = `SELECT l.pattern AS pattern, count(*) AS count ${src.sql} GROUP BY 1`;
+      for (const row of this.statements.get<PatternGroup>(sql).all(...src.params)) {
+        counts.set(row.pattern, (counts.get(row.pattern) ?? 0) + row.count);
+      }
+    }
+    return [...counts]
+      .map(([pattern, count]) => ({ pattern, count }))
+      .sort((a, b) => b.count - a.count)
+      .slice(0, query.limit);
   }
 
   context(tenant: string, id: string, before: number, after: number): LogContext | undefined {

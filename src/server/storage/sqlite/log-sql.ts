@@ -66,7 +66,7 @@ export function ftsFieldsText(fields: Readonly<Record<string, unknown>> | undefi
   return parts.length === 0 ? null : parts.join(' ');
 }
 
-const KEYWORD_COLUMNS: Record<string, { column: string; fts: string }> = {
+const KEYWORD_COLUMNS: Record<string, { column: string; fts: string | null }> = {
   host: { column: 'l.host', fts: 'host' },
   source: { column: 'l.source', fts: 'source' },
   service: { column: 'l.service', fts: 'service' },
@@ -74,6 +74,8 @@ const KEYWORD_COLUMNS: Record<string, { column: string; fts: string }> = {
   'container.image': { column: 'l.container_image', fts: 'container' },
   'container.id': { column: 'l.container_id', fts: 'container' },
   format: { column: 'l.format', fts: 'format' },
+  // Not in the full-text index: an indexed column of its own.
+  pattern: { column: 'l.pattern', fts: null },
 };
 
 const TRUE: CompiledQuery = { fts: null, exact: true, all: true, sql: '1', params: [] };

@@ -78,6 +78,7 @@ export class LogWriter {
       log.format ?? null,
       message,
       JSON.stringify(rest),
+      log.pattern ?? null,
     );
     const container = [c?.name, c?.image, c?.id].filter((x) => x !== undefined).join(' ');
     s.insertFts.run(

@@ -6,6 +6,8 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { parseLogQuery } from '../../query/log-query.ts';
 import { EVENT_FIELDS } from '../../query/log-fields.ts';
+import { slotOf } from './partitions.ts';
+import { ID_SLOT, SCHEMA_VERSION } from './schema.ts';
 import { SqliteBackend } from './sqlite-backend.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -63,7 +65,72 @@ describe('sqlite schema migration', () => {
       await backend.close();
     }
     const db = new Database(path.join(dir, 'birdseye.sqlite'), { readonly: true });
-    assert.equal(db.pragma('user_version', { simple: true }), 2);
+    assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     db.close();
+  });
+
+  it('adds the pattern column to schema 2 day partitions: old rows stay, new rows are queryable by pattern', async () => {
+    const dir2 = mkdtempSync(path.join(os.tmpdir(), 'birdseye-migrate-v2-'));
+    try {
+      const day = Math.floor(T0 / 86_400_000);
+      const db = new Database(path.join(dir2, 'birdseye.sqlite'));
+      // A schema 2 partition: the logs table as it was, without the pattern column.
+      db.exec(`CREATE TABLE logs_d${day} (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, ts REAL NOT NULL,
+        host TEXT NOT NULL, source TEXT NOT NULL, service TEXT, severity INTEGER, container_name TEXT,
+        container_image TEXT, container_id TEXT, format TEXT, message TEXT NOT NULL, rest TEXT NOT NULL);
+        CREATE VIRTUAL TABLE logs_fts_d${day} USING fts5(message, host, source, service, container, format,
+        fields, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2');
+        CREATE TABLE events_d${day} (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, ts REAL NOT NULL, record TEXT NOT NULL);
+        PRAGMA user_version = 2;`);
+      db.prepare(
+        `INSERT INTO logs_d${day} (id, tenant, ts, host, source, message, rest) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        slotOf(T0, day) * ID_SLOT,
+        'default',
+        T0,
+        'node-1',
+        'docker',
+        'written by schema 2',
+        JSON.stringify({ ts: T0, host: 'node-1', source: 'docker' }),
+      );
+      db.close();
+      const backend = new SqliteBackend(dir2);
+      try {
+        await backend.writeBatch(
+          'default',
+          {
+            batch_id: 'a:1',
+            agent_id: 'a',
+            seq: 1,
+            host: 'node-1',
+            sent_ts: T0,
+            metrics: [],
+            events: [],
+            logs: [{ ts: T0 + 1, host: 'node-1', source: 'docker', message: 'mined', pattern: 'p1' }],
+          },
+          T0,
+        );
+        const search = (q: string) =>
+          backend.searchLogs('default', {
+            query: parseLogQuery(q),
+            from: T0 - 1,
+            to: T0 + 10,
+            limit: 10,
+            order: 'oldest',
+          });
+        assert.deepEqual(
+          (await search('')).records.map((r) => r.message),
+          ['written by schema 2', 'mined'],
+        );
+        assert.deepEqual(
+          (await search('pattern:p1')).records.map((r) => r.message),
+          ['mined'],
+        );
+      } finally {
+        await backend.close();
+      }
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
   });
 });

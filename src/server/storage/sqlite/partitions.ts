@@ -93,7 +93,8 @@ export class Partitions {
     s = {
       insertLog: this.db.prepare(
         `INSERT INTO logs_d${day} (id, tenant, ts, host, source, service, severity, container_name,
-         container_image, container_id, format, message, rest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         container_image, container_id, format, message, rest, pattern)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertFts: this.db.prepare(
         `INSERT INTO logs_fts_d${day} (rowid, message, host, source, service, container, format, fields)

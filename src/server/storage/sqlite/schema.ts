@@ -9,9 +9,12 @@
  *   `logs_fts_d<N>` and `events_d<N>`, N = days since 1970-01-01. Retention drops whole days.
  *   Every table is in the one file, so a batch spanning days is still one atomic transaction
  *   (attached databases are not atomic together in WAL mode).
- * `user_version` records the schema version: 1 had flat `logs`/`events` tables (migrated on open).
+ * - `patterns` holds one row per mined log pattern, `pattern_counts` its lines per minute; a log
+ *   row's `pattern` column names its pattern (indexed per day for `pattern:<id>` and grouping).
+ * `user_version` records the schema version: 1 had flat `logs`/`events` tables (migrated on open);
+ * 2 had no `pattern` column on logs (added on open).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS series (
@@ -54,6 +57,26 @@ CREATE TABLE IF NOT EXISTS containers (
   last_action TEXT,
   PRIMARY KEY (tenant, host, name)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS patterns (
+  tenant TEXT NOT NULL,
+  id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  template TEXT NOT NULL,
+  total INTEGER NOT NULL,
+  first_seen REAL NOT NULL,
+  last_seen REAL NOT NULL,
+  severity INTEGER,
+  examples TEXT NOT NULL,
+  merged_into TEXT,
+  PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pattern_counts (
+  tenant TEXT NOT NULL,
+  pattern TEXT NOT NULL,
+  ts REAL NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (tenant, ts, pattern)
+) WITHOUT ROWID;
 `;
 
 /**
@@ -78,10 +101,12 @@ CREATE TABLE IF NOT EXISTS logs_d${day} (
   container_id TEXT,
   format TEXT,
   message TEXT NOT NULL,
-  rest TEXT NOT NULL
+  rest TEXT NOT NULL,
+  pattern TEXT
 );
 CREATE INDEX IF NOT EXISTS logs_d${day}_tenant ON logs_d${day} (tenant);
 CREATE INDEX IF NOT EXISTS logs_d${day}_origin ON logs_d${day} (tenant, host, source);
+${patternIndexSql(day)}
 CREATE VIRTUAL TABLE IF NOT EXISTS logs_fts_d${day} USING fts5(
   message, host, source, service, container, format, fields,
   content='', columnsize=0, tokenize='unicode61 remove_diacritics 2'
@@ -94,6 +119,10 @@ CREATE TABLE IF NOT EXISTS events_d${day} (
 );
 CREATE INDEX IF NOT EXISTS events_d${day}_tenant ON events_d${day} (tenant);
 `;
+}
+
+export function patternIndexSql(day: number): string {
+  return `CREATE INDEX IF NOT EXISTS logs_d${day}_pattern ON logs_d${day} (tenant, pattern);`;
 }
 
 export function dropPartitionSql(day: number): string {

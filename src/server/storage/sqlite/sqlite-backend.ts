@@ -27,7 +27,15 @@ import { labelsKey, matchesAll } from '../series.ts';
 import { EventReader } from './event-reader.ts';
 import { LogReader } from './log-reader.ts';
 import { LogWriter } from './log-writer.ts';
-import { migrateFromV1 } from './migrate.ts';
+import type {
+  PatternGroup,
+  PatternGroupQuery,
+  PatternQuery,
+  PatternSummary,
+  PatternUpdate,
+} from '../pattern-types.ts';
+import { migrateFromV1, migrateFromV2 } from './migrate.ts';
+import { PatternStore } from './pattern-store.ts';
 import { Partitions } from './partitions.ts';
 import { Rollups } from './rollups.ts';
 import { retainSqlite } from './sqlite-retention.ts';
@@ -62,6 +70,7 @@ export class SqliteBackend implements StorageBackend {
   private readonly feed = new LogFeed();
   private readonly rollups: Rollups;
   private readonly usageOf: Usage;
+  private readonly patterns: PatternStore;
 
   constructor(dir: string) {
     const { db, version } = openDatabase(dir);
@@ -73,8 +82,10 @@ export class SqliteBackend implements StorageBackend {
     this.events = new EventReader(this.db, this.partitions, this.statements);
     this.rollups = new Rollups(this.db);
     this.usageOf = new Usage(this.db, this.partitions);
+    this.patterns = new PatternStore(this.db);
     this.db.transaction(() => {
       if (version === 1) migrateFromV1(this.db, this.writer);
+      if (version === 2) migrateFromV2(this.db);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
 
@@ -281,7 +292,25 @@ export class SqliteBackend implements StorageBackend {
     this.open();
     // Statements on the dropped days' tables must not be reused.
     this.statements.clear();
-    return settle(() => ({ days_dropped: this.partitions.dropBefore(cutoffTs) }));
+    return settle(() => {
+      this.patterns.dropBefore(cutoffTs);
+      return { days_dropped: this.partitions.dropBefore(cutoffTs) };
+    });
+  }
+
+  writePatterns(tenant: string, updates: readonly PatternUpdate[]): Promise<void> {
+    this.open();
+    return settle(() => this.patterns.write(tenant, updates));
+  }
+
+  queryPatterns(tenant: string, query: PatternQuery): Promise<PatternSummary[]> {
+    this.open();
+    return settle(() => this.patterns.query(tenant, query));
+  }
+
+  groupLogsByPattern(tenant: string, query: PatternGroupQuery): Promise<PatternGroup[]> {
+    this.open();
+    return settle(() => this.logs.groupByPattern(tenant, query));
   }
 
   retain(request: RetentionRequest): Promise<RetentionRun> {
