@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.ts';
 import { componentCounters, Telemetry } from '../core/telemetry.ts';
 import { VERSION } from '../version.ts';
 import { startAlerting } from './alerting/engine.ts';
+import { alertPreviewRoutes } from './api/alert-preview-routes.ts';
 import { alertRoutes } from './api/alert-routes.ts';
 import { errorHandling } from './api/errors.ts';
 import { logRoutes } from './api/log-routes.ts';
@@ -57,6 +58,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   logRoutes(app, storage, tokens);
   tailRoutes(app, { storage, tokens, counters: componentCounters(telemetry, 'api', 'tail') });
   alertRoutes(app, alerting, tokens);
+  alertPreviewRoutes(app, storage, tokens);
   app.get('/healthz', () => ({ status: 'ok', version: VERSION, uptime_ms: Date.now() - started }));
   app.get('/metrics', (_request, reply) => reply.type('text/plain; version=0.0.4').send(telemetry.render()));
   const webBuilt = await webRoutes(app);
