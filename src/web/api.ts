@@ -56,13 +56,24 @@ export class Api {
     return (await response.json()) as T;
   }
 
+  /** A POST or DELETE with a JSON body; the answer's JSON. */
+  async send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    const response = await this.open(path, undefined, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return (await response.json()) as T;
+  }
+
   /** A fetch with the token; any answer but 2xx becomes an ApiError (the tail stream uses it too). */
-  async open(path: string, signal?: AbortSignal): Promise<Response> {
+  async open(path: string, signal?: AbortSignal, init: RequestInit = {}): Promise<Response> {
     const token = this.token();
     if (token === undefined) throw new ApiError(401, 'BE_UNAUTHORIZED', 'no token');
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(path, { headers: { authorization: `Bearer ${token}` }, signal: signal ?? null });
+      response = await fetch(path, { ...init, headers, signal: signal ?? null });
     } catch (cause) {
       if (signal?.aborted) throw cause;
       throw new ApiError(0, 'BE_UNREACHABLE', `the server did not answer (${String(cause)})`);
