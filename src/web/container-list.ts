@@ -49,7 +49,8 @@ export function renderContainerTable(
             ? `${formatBytes(f.memory)} / ${formatBytes(f.limit)} (${Math.round((f.memory / f.limit) * 100)}%)`
             : `${formatBytes(f.memory)} / no limit`;
       const state = running ? 'running' : (c.state ?? (f?.running === false ? 'exited' : 'unknown'));
-      const exit = !running && f?.exitCode !== undefined ? ` (exit ${f.exitCode})` : '';
+      // The exit code is an average over the last minute; only a whole number is a real one.
+      const exit = !running && Number.isInteger(f?.exitCode) ? ` (exit ${f!.exitCode})` : '';
       return el(
         'tr',
         { 'data-testid': 'container-row', 'data-name': c.name, 'data-host': c.host },

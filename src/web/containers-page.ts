@@ -15,7 +15,7 @@ import {
   type Scope,
 } from './correlate.ts';
 import { byId, clearError, el } from './dom.ts';
-import { containerFigures, containerKey, listContainers } from './fleet.ts';
+import { containerFigures, containerKey, listContainers, mergeInventory } from './fleet.ts';
 import { MetricPanel } from './metric-panel.ts';
 import { poll, type Poller } from './poller.ts';
 import { RangePicker } from './range-picker.ts';
@@ -133,7 +133,8 @@ export class ContainersPage implements Page {
   }
 
   private async loadList(): Promise<void> {
-    const [containers, figures] = await Promise.all([listContainers(this.api), containerFigures(this.api)]);
+    const [inventory, figures] = await Promise.all([listContainers(this.api), containerFigures(this.api)]);
+    const containers = mergeInventory(inventory, figures);
     const shown = filterContainers(containers, figures, {
       text: this.params.q ?? '',
       state: this.params.state ?? '',
@@ -170,13 +171,14 @@ export class ContainersPage implements Page {
     ]);
     const info = containers.find((c) => c.host === scope.host && c.name === scope.container);
     const f = figures.get(containerKey(scope.host, scope.container));
+    const exitCode = [...events].reverse().find((e) => e.action === 'die')?.attributes?.exitCode;
     this.title.textContent = scope.container;
     this.meta.textContent = [
       info?.image ?? undefined,
       `on ${scope.host}`,
       info?.state ?? (f?.running === undefined ? undefined : f.running ? 'running' : 'exited'),
       f?.restarts === undefined ? undefined : `${f.restarts} restarts`,
-      f?.exitCode === undefined ? undefined : `last exit code ${f.exitCode}`,
+      exitCode === undefined ? undefined : `last exit code ${exitCode}`,
     ]
       .filter((part) => part !== undefined)
       .join(' · ');

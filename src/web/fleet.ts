@@ -21,6 +21,8 @@ export interface ContainerInfo {
 }
 
 export interface ContainerFigures {
+  image?: string;
+  id?: string;
   cpu?: number;
   memory?: number;
   /** 0 or undefined: no limit. */
@@ -122,6 +124,41 @@ export async function containerFigures(api: Api): Promise<Map<string, ContainerF
       fields[i]!(figures, value);
     }
   });
+  // Image and id from the state series' labels, for containers that have not logged yet.
+  for (const series of results[3]!.series) {
+    const key = byContainer(series.labels);
+    const figures = key === undefined ? undefined : out.get(key);
+    if (!figures) continue;
+    if (series.labels.image) figures.image = series.labels.image;
+    if (series.labels.id) figures.id = series.labels.id;
+  }
+  return out;
+}
+
+/**
+ * The inventory (containers seen in logs and events) plus those only the metrics know of, e.g. a
+ * quiet container that has neither logged nor changed state since the agent started.
+ */
+export function mergeInventory(
+  inventory: ContainerInfo[],
+  figures: Map<string, ContainerFigures>,
+): ContainerInfo[] {
+  const known = new Set(inventory.map((c) => containerKey(c.host, c.name)));
+  const out = [...inventory];
+  for (const [key, f] of figures) {
+    if (known.has(key)) continue;
+    const [host, name] = key.split('\u0000') as [string, string];
+    out.push({
+      host,
+      name,
+      id: f.id ?? null,
+      image: f.image ?? null,
+      state: f.running === undefined ? null : f.running ? 'running' : 'exited',
+      last_action: null,
+      first_seen: 0,
+      last_seen: 0,
+    });
+  }
   return out;
 }
 
@@ -129,10 +166,14 @@ export async function listContainers(api: Api): Promise<ContainerInfo[]> {
   return (await api.get<{ containers: ContainerInfo[] }>('/api/v1/containers')).containers;
 }
 
-/** Running unless the agent's metric or the last event says otherwise. */
+/**
+ * The state the last Docker event left the container in, when there was one: exact, where the
+ * state metric is an average over the last minute's reports. The metric covers containers that
+ * had no event since the agent started.
+ */
 export function isRunning(info: ContainerInfo, figures: ContainerFigures | undefined): boolean {
-  if (figures?.running !== undefined) return figures.running;
-  return info.state === 'running';
+  if (info.state !== null) return info.state === 'running';
+  return figures?.running ?? false;
 }
 
 export type Health = 'ok' | 'warn' | 'bad' | 'stale';

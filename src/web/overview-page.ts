@@ -15,6 +15,7 @@ import {
   hostHealth,
   isRunning,
   listContainers,
+  mergeInventory,
   type ContainerFigures,
   type ContainerInfo,
   type HostFigures,
@@ -109,8 +110,8 @@ export class OverviewPage implements Page {
     }
     const range = this.range;
     try {
-      const [hosts, containers, hostData, containerData, firing, histogram, events, found] =
-        await Promise.all([
+      const [hosts, inventory, hostData, containerData, firing, histogram, events, found] = await Promise.all(
+        [
           this.api.hosts(),
           listContainers(this.api),
           hostFigures(this.api),
@@ -119,8 +120,10 @@ export class OverviewPage implements Page {
           logHistogram(this.api, { q: '', ...range }),
           searchEvents(this.api, { q: '', ...range }),
           anomalies(this.api, range.from, range.to),
-        ]);
+        ],
+      );
       clearError();
+      const containers = mergeInventory(inventory, containerData);
       this.empty.hidden = hosts.length > 0;
       this.content.hidden = hosts.length === 0;
       if (hosts.length === 0) renderEmptyStart(this.empty);

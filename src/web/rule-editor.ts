@@ -11,7 +11,7 @@ import { el } from './dom.ts';
 import { formatDecimal } from './format.ts';
 import { toColumns } from './series.ts';
 import { TimeChart } from './time-chart.ts';
-import { formatDateTime } from './time-range.ts';
+import { formatLogTime } from './time-range.ts';
 
 const EXAMPLE = `# A rule as it goes under server.alerting.rules in the config file.
 id: payment-errors
@@ -150,7 +150,7 @@ export class RuleEditor {
         return el(
           'li',
           { class: 'event-row' },
-          el('time', { class: 'log-time' }, formatDateTime(f.fired_at)),
+          el('time', { class: 'log-time' }, formatLogTime(f.fired_at, Date.now())),
           el(
             'span',
             { class: 'muted' },
