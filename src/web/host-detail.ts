@@ -70,6 +70,11 @@ export class HostDetail {
       part.hidden = waiting;
   }
 
+  /** Points "Logs of this host" at the range at once, before the charts have loaded. */
+  linkLogs(host: string, range: TimeRange): void {
+    this.logsLink.href = logsHref({ host }, range);
+  }
+
   async load(host: Host, range: TimeRange): Promise<void> {
     this.host = host.host;
     this.panel.setSpecs(hostCharts(host.host));

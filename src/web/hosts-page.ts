@@ -41,6 +41,8 @@ export class HostsPage implements Page {
     this.wanted = params.host;
     this.range = pageRange(params);
     this.picker.set(this.range);
+    const host = this.wanted ?? this.selected;
+    if (host) this.detail.linkLogs(host, this.range);
     this.poller.now();
   }
 
