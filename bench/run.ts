@@ -5,3 +5,4 @@ await import('./alert-latency.ts');
 await import('./anomaly-eval.ts');
 await import('./storage.ts');
 await import('./patterns.ts');
+await import('./ui-overview.ts');

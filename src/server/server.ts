@@ -9,6 +9,7 @@ import { startAlerting } from './alerting/engine.ts';
 import { AgentDirectory } from '../config/etcd/registrations.ts';
 import { adminRoutes } from './api/admin-routes.ts';
 import { agentRoutes } from './api/agent-routes.ts';
+import { alertPreviewRoutes } from './api/alert-preview-routes.ts';
 import { alertRoutes } from './api/alert-routes.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { errorHandling } from './api/errors.ts';
@@ -124,6 +125,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   statusRoutes(app, { dataDir, storage, tokens, startedTs: started });
   authRoutes(app, tokens, config.server.auth.session_ttl_ms);
   adminRoutes(app, tokens, storage);
+  alertPreviewRoutes(app, storage, tokens);
   app.get('/healthz', () => ({ status: 'ok', version: VERSION, uptime_ms: Date.now() - started }));
   app.get('/metrics', (_request, reply) => reply.type('text/plain; version=0.0.4').send(telemetry.render()));
   const webBuilt = await webRoutes(app);

@@ -56,14 +56,24 @@ export class Api {
     return (await response.json()) as T;
   }
 
+  /** A POST or DELETE with a JSON body; the answer's JSON. */
+  async send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    const response = await this.open(path, undefined, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return (await response.json()) as T;
+  }
+
   /** A fetch with the token; any answer but 2xx becomes an ApiError (the tail stream uses it too). */
-  async open(path: string, signal?: AbortSignal): Promise<Response> {
+  async open(path: string, signal?: AbortSignal, init: RequestInit = {}): Promise<Response> {
     const token = this.token();
     // Without a token the session cookie (if signed in with a password) goes along on its own.
     const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(path, { headers, credentials: 'same-origin', signal: signal ?? null });
+      response = await fetch(path, { ...init, headers, credentials: 'same-origin', signal: signal ?? null });
     } catch (cause) {
       if (signal?.aborted) throw cause;
       throw new ApiError(0, 'BE_UNREACHABLE', `the server did not answer (${String(cause)})`);

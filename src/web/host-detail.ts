@@ -1,34 +1,27 @@
-/** The right-hand panel: the selected host's figures and its CPU and memory charts. */
+/**
+ * The right-hand panel of the Hosts page: the selected host's figures, its charts with its events
+ * as markers, and its logs over the same range underneath.
+ */
 import { hostSelector, type Api, type Host, type QueryResult } from './api.ts';
+import { logsHref, minuteLogsHref, scopeEvents, eventMarker } from './correlate.ts';
 import { byId, el } from './dom.ts';
-import { BYTE_INCREMENTS, formatBytes, formatDecimal } from './format.ts';
-import { quoteTerm } from './log-api.ts';
-import { formatRoute } from './router.ts';
-import { byTimestamp, latest, subtract, toColumns } from './series.ts';
-import { TimeChart } from './time-chart.ts';
+import { formatBytes, formatDecimal } from './format.ts';
+import { hostCharts } from './host-charts.ts';
+import { MetricPanel, type PanelActions } from './metric-panel.ts';
+import { ScopedLogs } from './scoped-logs.ts';
+import { latest } from './series.ts';
+import type { TimeRange } from './time-range.ts';
 
 const FIGURES = [
   { metric: 'node_load1', label: 'Load 1m', format: formatDecimal },
   { metric: 'node_load5', label: 'Load 5m', format: formatDecimal },
   { metric: 'node_load15', label: 'Load 15m', format: formatDecimal },
   { metric: 'node_cpus', label: 'CPUs', format: (v: number) => String(Math.round(v)) },
+  { metric: 'node_memory_MemAvailable_bytes', label: 'Memory available', format: formatBytes },
 ] as const;
 
 /** The latest figures only need the last few reports. */
 const FIGURES_FROM = 'now-2m';
-
-interface ChartCard {
-  card: HTMLElement;
-  body: HTMLElement;
-  readout: HTMLElement;
-}
-
-function chartCard(title: string, testId: string): ChartCard {
-  const body = el('div', { class: 'chart', 'data-testid': testId, 'data-points': '0' });
-  const readout = el('div', { class: 'readout' });
-  const header = el('header', { class: 'card-header' }, el('h3', { class: 'card-title' }, title), readout);
-  return { card: el('article', { class: 'card' }, header, body), body, readout };
-}
 
 export class HostDetail {
   private readonly title = el('h2', { class: 'host-title' });
@@ -39,90 +32,66 @@ export class HostDetail {
     'Logs of this host →',
   );
   private readonly figures = el('dl', { class: 'figures' });
-  private readonly charts = el('div', { class: 'charts' });
   private readonly waiting = el('div', { class: 'empty-state', 'data-testid': 'empty-state' });
-  private readonly cpu: TimeChart;
-  private readonly memory: TimeChart;
+  private readonly header: HTMLElement;
+  private readonly panel: MetricPanel;
+  private readonly logs: ScopedLogs;
+  private host = '';
 
-  constructor(private readonly api: Api) {
-    const cpuCard = chartCard('CPU', 'chart-cpu');
-    const memoryCard = chartCard('Memory', 'chart-memory');
-    this.charts.append(cpuCard.card, memoryCard.card);
+  constructor(
+    private readonly api: Api,
+    actions: Omit<PanelActions, 'onPick'>,
+    go: (hash: string) => void,
+  ) {
     this.waiting.append(
       el('h2', {}, 'Waiting for the first agent…'),
       el('p', {}, 'Run this on a node; it shows up here within a few seconds:'),
       el('pre', {}, el('code', {}, `birdseye agent --server ${window.location.origin} --token TOKEN`)),
     );
-    const header = el(
+    this.header = el(
       'header',
       { class: 'detail-header' },
       el('div', {}, this.title, this.meta),
       this.logsLink,
     );
-    byId('detail').append(this.waiting, header, this.figures, this.charts);
-    this.cpu = new TimeChart(cpuCard.body, cpuCard.readout, {
-      lines: [{ label: 'busy', stroke: '#2563eb', fill: 'rgba(37, 99, 235, 0.12)' }],
-      formatValue: (v) => `${formatDecimal(v)} %`,
-      formatTick: (v) => `${Math.round(v)} %`,
-      yRange: [0, 100],
+    this.panel = new MetricPanel(api, {
+      ...actions,
+      onPick: (ts) => go(minuteLogsHref({ host: this.host }, ts)),
     });
-    this.memory = new TimeChart(memoryCard.body, memoryCard.readout, {
-      lines: [
-        { label: 'used', stroke: '#7c3aed', fill: 'rgba(124, 58, 237, 0.12)' },
-        { label: 'total', stroke: '#94a3b8', dash: [6, 4] },
-      ],
-      formatValue: formatBytes,
-      yIncrements: BYTE_INCREMENTS,
-    });
+    this.logs = new ScopedLogs(api, go);
+    byId('detail').append(this.waiting, this.header, this.figures, this.panel.element, this.logs.element);
     this.showWaiting(true);
   }
 
   /** With no host reported yet, the panel says how to start an agent instead of empty charts. */
   showWaiting(waiting: boolean): void {
     this.waiting.hidden = !waiting;
-    for (const part of [this.title.parentElement?.parentElement, this.figures, this.charts]) {
-      if (part) part.hidden = waiting;
-    }
+    for (const part of [this.header, this.figures, this.panel.element, this.logs.element])
+      part.hidden = waiting;
   }
 
-  /** Points "Logs of this host" at the Logs page for this host over the same range. */
-  linkLogs(host: string, range: string): void {
-    this.logsLink.href = formatRoute({
-      page: 'logs',
-      params: { q: `host:${quoteTerm(host)}`, from: `now-${range}`, to: 'now' },
-    });
+  /** Points "Logs of this host" at the range at once, before the charts have loaded. */
+  linkLogs(host: string, range: TimeRange): void {
+    this.logsLink.href = logsHref({ host }, range);
   }
 
-  async load(host: Host, range: string): Promise<void> {
-    const q = (metric: string, from = `now-${range}`): Promise<QueryResult> =>
-      this.api.query(hostSelector(metric, host.host), from);
-    const [cpu, memTotal, memAvailable, ...figures] = await Promise.all([
-      q('node_cpu_usage_percent'),
-      q('node_memory_MemTotal_bytes'),
-      q('node_memory_MemAvailable_bytes'),
-      ...FIGURES.map((f) => q(f.metric, FIGURES_FROM)),
+  async load(host: Host, range: TimeRange): Promise<void> {
+    this.host = host.host;
+    this.panel.setSpecs(hostCharts(host.host));
+    const scope = { host: host.host };
+    const [figures, events] = await Promise.all([
+      Promise.all(FIGURES.map((f) => this.api.query(hostSelector(f.metric, host.host), FIGURES_FROM))),
+      scopeEvents(this.api, scope, range),
+      this.panel.load(range),
+      this.logs.load(scope, range),
     ]);
-
     this.showWaiting(false);
     this.title.textContent = host.host;
-    this.linkLogs(host.host, range);
+    this.logsLink.href = logsHref(scope, range);
     this.meta.textContent = `agent ${host.agent_version} · ${host.status === 'up' ? 'reporting' : 'stale'}`;
-
-    this.cpu.update(toColumns([byTimestamp(cpu)], cpu.step_ms), cpu.from, cpu.to);
-    const total = byTimestamp(memTotal);
-    const used = subtract(total, byTimestamp(memAvailable));
-    this.memory.update(toColumns([used, total], memTotal.step_ms), memTotal.from, memTotal.to);
-
-    const usedNow = [...used.values()].at(-1);
-    const totalNow = [...total.values()].at(-1);
+    this.panel.setMarkers(events.map(eventMarker));
     this.figures.replaceChildren(
       ...FIGURES.map((f, i) => figure(f.label, formatLatest(figures[i], f.format))),
-      figure(
-        'Memory used',
-        usedNow === undefined || totalNow === undefined
-          ? '–'
-          : `${formatBytes(usedNow)} of ${formatBytes(totalNow)}`,
-      ),
     );
   }
 }

@@ -1,16 +1,21 @@
-/** Birdseye's web UI: the hosts, logs and events pages, with the page and its state in the URL. */
+/** Birdseye's web UI: overview, hosts, containers, logs, events, alerts, patterns and status, with the page and its state in the URL. */
 import { showAccount } from './account.ts';
+import { AlertsPage } from './alerts-page.ts';
 import { Api } from './api.ts';
+import { ContainersPage } from './containers-page.ts';
 import { byId } from './dom.ts';
 import { EventsPage } from './events-page.ts';
 import { HostsPage } from './hosts-page.ts';
 import { LogsPage } from './logs-page.ts';
+import { OverviewPage } from './overview-page.ts';
 import { PatternsPage } from './patterns-page.ts';
 import { formatRoute, PAGES, Router, type Page, type PageName } from './router.ts';
 import { storedToken, takeTokenFromUrl } from './sign-in.ts';
 import { StatusPage } from './status-page.ts';
+import { setUpThemeToggle } from './theme.ts';
 
 takeTokenFromUrl();
+setUpThemeToggle(byId('theme-toggle'));
 const api = new Api(storedToken);
 const pages = {} as Record<PageName, Page>;
 /** Where each nav link goes: the page as it was last shown, so switching back keeps its search. */
@@ -26,11 +31,14 @@ const router = new Router(pages, (route) => {
   }
   document.title = `${route.page[0]!.toUpperCase()}${route.page.slice(1)} · Birdseye`;
 });
+pages.overview = new OverviewPage(api, router);
 pages.hosts = new HostsPage(api, router);
+pages.containers = new ContainersPage(api, router);
 pages.logs = new LogsPage(api, router);
 pages.events = new EventsPage(api, router);
-pages.status = new StatusPage(api);
+pages.alerts = new AlertsPage(api, router);
 pages.patterns = new PatternsPage(api, router);
+pages.status = new StatusPage(api);
 
 /** `/` jumps to the query of the page shown; Escape leaves it. */
 document.addEventListener('keydown', (event) => {

@@ -11,9 +11,9 @@ describe('routes in the URL hash', () => {
     });
   });
 
-  it('falls back to the hosts page', () => {
-    assert.deepEqual(parseRoute(''), { page: 'hosts', params: {} });
-    assert.deepEqual(parseRoute('#/nowhere'), { page: 'hosts', params: {} });
+  it('falls back to the overview', () => {
+    assert.deepEqual(parseRoute(''), { page: 'overview', params: {} });
+    assert.deepEqual(parseRoute('#/nowhere'), { page: 'overview', params: {} });
   });
 
   it('writes a route that reads back the same, without empty params', () => {

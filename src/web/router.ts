@@ -4,7 +4,16 @@
  * page writes the URL, and the hashchange that follows is what re-renders.
  */
 
-export const PAGES = ['hosts', 'logs', 'events', 'status', 'patterns'] as const;
+export const PAGES = [
+  'overview',
+  'hosts',
+  'containers',
+  'logs',
+  'events',
+  'alerts',
+  'patterns',
+  'status',
+] as const;
 export type PageName = (typeof PAGES)[number];
 export type Params = Record<string, string>;
 
@@ -13,14 +22,14 @@ export interface Route {
   params: Params;
 }
 
-/** `#/logs?q=err` → { page: 'logs', params: { q: 'err' } }; anything unknown is the hosts page. */
+/** `#/logs?q=err` → { page: 'logs', params: { q: 'err' } }; anything unknown is the overview. */
 export function parseRoute(hash: string): Route {
   const text = hash.replace(/^#/, '');
   const mark = text.indexOf('?');
   const path = (mark < 0 ? text : text.slice(0, mark)).replace(/^\/+|\/+$/g, '');
   const params: Params = {};
   if (mark >= 0) for (const [key, value] of new URLSearchParams(text.slice(mark + 1))) params[key] = value;
-  const page = PAGES.find((p) => p === path) ?? 'hosts';
+  const page = PAGES.find((p) => p === path) ?? 'overview';
   return { page, params };
 }
 

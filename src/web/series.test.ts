@@ -28,6 +28,13 @@ describe('toColumns', () => {
     ]);
   });
 
+  it('does not break a line whose reports are sparser than the step', () => {
+    const every30s = new Map([0, 36_000, 60_000, 96_000, 120_000].map((ts) => [ts, 1]));
+    const [xs, ys] = toColumns([every30s], 12_000);
+    assert.equal(xs.length, 5);
+    assert.ok(ys!.every((v) => v !== null));
+  });
+
   it('counts only the points that are drawn', () => {
     assert.equal(
       drawnPoints([

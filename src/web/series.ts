@@ -19,12 +19,15 @@ export function byTimestamp(result: QueryResult): Map<number, number> {
  */
 export function toColumns(lines: Array<Map<number, number>>, stepMs: number): Columns {
   const stamps = [...new Set(lines.flatMap((line) => [...line.keys()]))].sort((a, b) => a - b);
+  // Reports sparser than the step (a 30 s agent interval on a 12 s step) are not gaps: the break
+  // is measured against the usual spacing of the points as well as the step.
+  const spacing = Math.max(stepMs, medianSpacing(stamps));
   const xs: number[] = [];
   const ys: Array<Array<number | null>> = lines.map(() => []);
   let previous: number | undefined;
   for (const ts of stamps) {
-    if (previous !== undefined && ts - previous > stepMs * GAP_STEPS) {
-      xs.push((previous + stepMs) / 1000);
+    if (previous !== undefined && ts - previous > spacing * GAP_STEPS) {
+      xs.push((previous + spacing) / 1000);
       for (const column of ys) column.push(null);
     }
     xs.push(ts / 1000);
@@ -32,6 +35,13 @@ export function toColumns(lines: Array<Map<number, number>>, stepMs: number): Co
     previous = ts;
   }
   return [xs, ...ys];
+}
+
+function medianSpacing(stamps: number[]): number {
+  if (stamps.length < 3) return 0;
+  const gaps = stamps.slice(1).map((ts, i) => ts - stamps[i]!);
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor((gaps.length - 1) / 2)]!;
 }
 
 /** `a − b` at every timestamp both have (used memory = total − available). */

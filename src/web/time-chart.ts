@@ -1,6 +1,11 @@
-/** One uPlot line chart over the selected time range, sized to its container. */
+/**
+ * One uPlot line chart over the selected time range, sized to its container. Events show as
+ * markers; dragging across it (`onBrush`) picks a range and a click (`onPick`) picks a moment,
+ * which the pages use to set the shared range and open the logs of that minute.
+ */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { drawMarkers, type ChartMarker } from './chart-markers.ts';
 import { el } from './dom.ts';
 import { formatClock } from './format.ts';
 import { drawnPoints, type Columns } from './series.ts';
@@ -22,10 +27,22 @@ export interface TimeChartOptions {
   yRange?: [number, number];
   /** Axis steps to pick from, e.g. powers of two for bytes. */
   yIncrements?: number[];
+  /** Called with the span dragged across, in ms. */
+  onBrush?: (fromMs: number, toMs: number) => void;
+  /** Called with the time under a click (no drag), in ms. */
+  onPick?: (ts: number) => void;
+  height?: number;
 }
 
 const HEIGHT_PX = 200;
-const AXIS = { stroke: '#64748b', grid: { stroke: '#eef2f7', width: 1 }, ticks: { show: false } };
+// Grey with alpha reads on the light and the dark theme alike.
+const AXIS = {
+  stroke: '#64748b',
+  grid: { stroke: 'rgba(100, 116, 139, 0.18)', width: 1 },
+  ticks: { show: false },
+};
+/** A press and release closer than this is a click, not a drag. */
+const CLICK_PX = 3;
 
 function lastValue(column: ArrayLike<number | null | undefined>): number | null {
   for (let i = column.length - 1; i >= 0; i--) {
@@ -40,6 +57,8 @@ export class TimeChart {
   private readonly empty = el('div', { class: 'chart-empty' }, 'No data in this range yet');
   /** The x range in seconds; the whole selected range is drawn even where there is no data. */
   private xRange: [number, number] = [0, 1];
+  private markers: ChartMarker[] = [];
+  private readonly height: number;
 
   /**
    * `container` gets the canvas and a `data-points` attribute; `readout` shows each line's
@@ -51,13 +70,17 @@ export class TimeChart {
     private readonly options: TimeChartOptions,
   ) {
     container.dataset.points = '0';
+    container.dataset.markers = '';
+    this.height = options.height ?? HEIGHT_PX;
+    const brush = options.onBrush !== undefined;
     const tick = options.formatTick ?? options.formatValue;
     this.plot = new uPlot(
       {
         width: Math.max(container.clientWidth, 300),
-        height: HEIGHT_PX,
+        height: this.height,
         legend: { show: false },
-        cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+        cursor: { drag: { x: brush, y: false, setScale: false }, points: { size: 6 } },
+        select: { show: brush, left: 0, top: 0, width: 0, height: 0 },
         scales: {
           x: { time: true, range: () => this.xRange },
           y: { range: (_u, _min, max) => options.yRange ?? [0, max > 0 ? max * 1.15 : 1] },
@@ -82,12 +105,17 @@ export class TimeChart {
             ...(line.dash ? { dash: line.dash } : {}),
           })),
         ],
-        hooks: { setCursor: [(u) => this.showReadout(u.cursor.idx)] },
+        hooks: {
+          setCursor: [(u) => this.showReadout(u.cursor.idx)],
+          setSelect: [(u) => this.brushed(u)],
+          draw: [(u) => drawMarkers(u, this.markers)],
+        },
       },
       [[], ...options.lines.map(() => [])],
       container,
     );
     container.append(this.empty);
+    this.listenForPicks();
     this.showReadout(null);
     new ResizeObserver(() => this.fitWidth()).observe(container);
   }
@@ -100,6 +128,39 @@ export class TimeChart {
     this.container.dataset.points = String(points);
     this.empty.hidden = points > 0;
     this.showReadout(this.plot.cursor.idx);
+  }
+
+  /** Events to draw as markers, e.g. a container's die and start. */
+  setMarkers(markers: ChartMarker[]): void {
+    this.markers = markers;
+    this.container.dataset.markers = markers.map((m) => m.label).join(',');
+    this.plot.redraw(false, false);
+  }
+
+  private brushed(u: uPlot): void {
+    const { left, width } = u.select;
+    if (width < CLICK_PX || !this.options.onBrush) return;
+    const from = u.posToVal(left, 'x') * 1000;
+    const to = u.posToVal(left + width, 'x') * 1000;
+    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    this.options.onBrush(from, to);
+  }
+
+  private listenForPicks(): void {
+    const onPick = this.options.onPick;
+    if (!onPick) return;
+    const over = this.plot.over;
+    over.style.cursor = 'crosshair';
+    over.title = this.options.onBrush
+      ? 'Drag to zoom; click for the logs of that minute'
+      : 'Click for the logs of that minute';
+    let downX = 0;
+    over.addEventListener('mousedown', (event) => (downX = event.clientX));
+    over.addEventListener('click', (event) => {
+      if (Math.abs(event.clientX - downX) >= CLICK_PX) return;
+      const x = event.clientX - over.getBoundingClientRect().left;
+      onPick(this.plot.posToVal(x, 'x') * 1000);
+    });
   }
 
   private showReadout(idx: number | null | undefined): void {
@@ -123,6 +184,6 @@ export class TimeChart {
 
   private fitWidth(): void {
     const width = this.container.clientWidth;
-    if (width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: HEIGHT_PX });
+    if (width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: this.height });
   }
 }

@@ -17,6 +17,17 @@ export function rangeOf(params: Record<string, string | undefined>): TimeRange {
   return { from: params.from || DEFAULT_RANGE.from, to: params.to || DEFAULT_RANGE.to };
 }
 
+/**
+ * The range of a host, container or overview page: `from`/`to`, or the older `range=15m`, or the
+ * last hour.
+ */
+export function pageRange(params: Record<string, string | undefined>): TimeRange {
+  if (!params.from && params.range && /^\d+(?:m|h|d)$/.test(params.range)) {
+    return { from: `now-${params.range}`, to: 'now' };
+  }
+  return rangeOf(params);
+}
+
 /** `15m` for `now-15m … now`; undefined for an absolute range. */
 export function relativeSpan(range: TimeRange): string | undefined {
   if (range.to !== 'now') return undefined;

@@ -80,7 +80,7 @@ describe('Events page and navigation', () => {
 
   it('opens the logs of a host, for the same time range, from the host view', async () => {
     await page.getByRole('button', { name: '6h' }).click();
-    await page.waitForURL(/#\/hosts\?range=6h/);
+    await page.waitForURL(/#\/hosts\?(.*&)?from=now-6h/);
     const link = page.getByTestId('host-logs-link');
     await link.click();
     await page.waitForURL(/#\/logs\?/);

@@ -43,9 +43,9 @@ describe('web UI', () => {
     await birdseye?.cleanup();
   });
 
-  it('lists this host after opening a #token= link, and takes the token out of the URL', async () => {
+  it('lists this host after opening a link with a token, and takes the token out of the URL', async () => {
     const token = birdseye!.adminToken();
-    await page.goto(`${birdseye!.url}/#token=${token}`);
+    await page.goto(`${birdseye!.url}/#/hosts?token=${token}`);
     await hostRow(page, host).waitFor({ timeout: WAIT_MS });
     assert.match((await hostRow(page, host).textContent()) ?? '', /last seen \d+ s ago/);
     assert.equal(await hostRow(page, host).getAttribute('aria-current'), 'true');
@@ -81,7 +81,7 @@ describe('web UI', () => {
     const context = await browser!.newContext({ viewport: VIEWPORT });
     try {
       const stranger = await context.newPage();
-      await stranger.goto(`${birdseye!.url}/#token=not-a-token`);
+      await stranger.goto(`${birdseye!.url}/#/hosts?token=not-a-token`);
       const form = stranger.getByTestId('sign-in');
       await form.waitFor({ timeout: WAIT_MS });
       assert.match(
