@@ -29,6 +29,8 @@ export interface StartOptions {
   /** Text on stdout that means "started" (default: the banner's "Stop with Ctrl-C."). */
   readyText?: string;
   timeoutMs?: number;
+  /** Command that runs node, e.g. `nsenter --mount=…` to start the agent in another mount namespace. */
+  prefix?: string[];
 }
 
 /**
@@ -46,7 +48,8 @@ export async function startBirdseye(
   // The gateway's default port 9000 would collide between tests; a test that wants it sets a port.
   if (command !== 'server') args.push('--gateway-port', '0');
   args.push(...(options.args ?? []));
-  const child = spawn(process.execPath, args, {
+  const [program, ...argv] = [...(options.prefix ?? []), process.execPath, ...args];
+  const child = spawn(program!, argv, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
