@@ -6,3 +6,4 @@ await import('./anomaly-eval.ts');
 await import('./storage.ts');
 await import('./patterns.ts');
 await import('./ui-overview.ts');
+await import('./journald.ts');

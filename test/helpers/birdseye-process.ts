@@ -31,6 +31,10 @@ export interface StartOptions {
   timeoutMs?: number;
   /** false: leave the gateway port to the config (etcd), instead of turning the gateway off. */
   gatewayOff?: boolean;
+  /** Command that runs node, e.g. `nsenter --mount=…` to start the agent in another mount namespace. */
+  prefix?: string[];
+  /** The birdseye script to run (default: this checkout's bin/birdseye.js), e.g. an installed package's. */
+  bin?: string;
 }
 
 /**
@@ -43,13 +47,14 @@ export async function startBirdseye(
 ): Promise<BirdseyeProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), `birdseye-${command}-`));
   // The test's own args come last, so they win over these defaults.
-  const args = [BIN, command, '--data-dir', dataDir, '--log-format', 'json'];
+  const args = [options.bin ?? BIN, command, '--data-dir', dataDir, '--log-format', 'json'];
   if (command !== 'agent') args.push('--port', '0', '--listen-address', '127.0.0.1');
   // The gateway's default port 9000 would collide between tests; a test that wants it sets a port.
   if (command !== 'server' && options.gatewayOff !== false) args.push('--gateway-port', '0');
   args.push(...(options.args ?? []));
-  const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
+  const [program, ...argv] = [...(options.prefix ?? []), process.execPath, ...args];
+  const child = spawn(program!, argv, {
+    cwd: options.bin ? os.tmpdir() : REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

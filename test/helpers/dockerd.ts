@@ -138,6 +138,8 @@ export class TestDockerd {
     }
     // Container mounts live under the exec root while dockerd runs; it unmounts them on exit.
     spawnSync('umount', ['-R', path.join(this.dir, 'x')], { stdio: 'ignore' });
+    // A container on the host network leaves dockerd's handle on that namespace mounted here.
+    spawnSync('umount', [path.join(this.dir, 'x', 'netns', 'default')], { stdio: 'ignore' });
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
