@@ -57,14 +57,20 @@ export interface Preview {
   note: string | null;
 }
 
+/** A stretch the anomaly detector flagged (GET /api/v1/anomalies), even when no rule alerted. */
 export interface Anomaly {
-  ts: number;
-  host?: string;
-  container?: string;
-  metric?: string;
-  score?: number;
-  summary?: string;
-  [key: string]: unknown;
+  rule_id: string;
+  metric: string;
+  labels: Record<string, string>;
+  host: string | null;
+  container: string | null;
+  /** UTC ms. */
+  start: number;
+  end: number;
+  /** The largest score in the stretch (1 = on the bound). */
+  score: number;
+  value: number;
+  baseline: number;
 }
 
 export async function alerts(api: Api, states = 'pending,firing'): Promise<Alert[]> {
@@ -112,9 +118,14 @@ export function previewRule(api: Api, rule: unknown): Promise<Preview> {
  * Anomalies, where the server has the endpoint (a newer server part); a 404 means this server
  * has none, which is not an error on the page.
  */
-export async function anomalies(api: Api, from: string, to: string): Promise<Anomaly[] | undefined> {
+export async function anomalies(
+  api: Api,
+  from: string,
+  to: string,
+  scope: { host?: string; container?: string } = {},
+): Promise<Anomaly[] | undefined> {
   try {
-    const body = await api.get<{ anomalies?: Anomaly[] }>('/api/v1/anomalies', { from, to });
+    const body = await api.get<{ anomalies?: Anomaly[] }>('/api/v1/anomalies', { from, to, ...scope });
     return Array.isArray(body.anomalies) ? body.anomalies : [];
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return undefined;

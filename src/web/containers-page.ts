@@ -7,10 +7,12 @@ import type { Api } from './api.ts';
 import { containerCharts } from './container-charts.ts';
 import { filterContainers, renderContainerTable } from './container-list.ts';
 import {
+  anomalyMarker,
   eventMarker,
   logsHref,
   minuteLogsHref,
   scopeEventQuery,
+  scopeAnomalies,
   scopeEvents,
   type Scope,
 } from './correlate.ts';
@@ -162,10 +164,11 @@ export class ContainersPage implements Page {
   }
 
   private async loadDetail(scope: Required<Scope>, range: TimeRange): Promise<void> {
-    const [containers, figures, events] = await Promise.all([
+    const [containers, figures, events, found] = await Promise.all([
       listContainers(this.api),
       containerFigures(this.api),
       scopeEvents(this.api, scope, range),
+      scopeAnomalies(this.api, scope, range),
       this.panel.load(range),
       this.logs.load(scope, range),
     ]);
@@ -205,6 +208,6 @@ export class ContainersPage implements Page {
         `Host ${scope.host} →`,
       ),
     );
-    this.panel.setMarkers(events.map(eventMarker));
+    this.panel.setMarkers([...found.map(anomalyMarker), ...events.map(eventMarker)]);
   }
 }

@@ -3,6 +3,7 @@
  * range; from a chart, a click opens the logs of that scope at that minute, and the page's events
  * become markers on every chart.
  */
+import { anomalies, type Anomaly } from './alert-api.ts';
 import type { Api } from './api.ts';
 import { BAD_ACTIONS, type ChartMarker } from './chart-markers.ts';
 import { quoteTerm, searchEvents, type ClusterEvent } from './log-api.ts';
@@ -47,6 +48,24 @@ export function rangeAround(ts: number, marginMs: number): TimeRange {
 
 export function eventMarker(event: ClusterEvent): ChartMarker {
   return { ts: event.ts, label: event.action, bad: BAD_ACTIONS.has(event.action) };
+}
+
+/** An anomaly as a shaded stretch on the charts (the metric and how far off it was, as its label). */
+export function anomalyMarker(anomaly: Anomaly): ChartMarker {
+  return {
+    ts: anomaly.start,
+    end: Math.max(anomaly.end, anomaly.start),
+    label: `anomaly: ${anomaly.metric}`,
+    bad: true,
+  };
+}
+
+/** The scope's anomalies in the range, or none where the server has no anomaly endpoint. */
+export async function scopeAnomalies(api: Api, scope: Scope, range: TimeRange): Promise<Anomaly[]> {
+  const filter = { host: scope.host, ...(scope.container ? { container: scope.container } : {}) };
+  const found = (await anomalies(api, range.from, range.to, filter)) ?? [];
+  // A host page shades the host's own metrics' anomalies, not those of its containers.
+  return scope.container ? found : found.filter((a) => a.container === null);
 }
 
 /** The scope's events in the range (the newest 100), as chart markers, oldest first. */

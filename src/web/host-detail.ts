@@ -3,7 +3,14 @@
  * as markers, and its logs over the same range underneath.
  */
 import { hostSelector, type Api, type Host, type QueryResult } from './api.ts';
-import { logsHref, minuteLogsHref, scopeEvents, eventMarker } from './correlate.ts';
+import {
+  anomalyMarker,
+  eventMarker,
+  logsHref,
+  minuteLogsHref,
+  scopeAnomalies,
+  scopeEvents,
+} from './correlate.ts';
 import { byId, el } from './dom.ts';
 import { formatBytes, formatDecimal } from './format.ts';
 import { hostCharts } from './host-charts.ts';
@@ -79,9 +86,10 @@ export class HostDetail {
     this.host = host.host;
     this.panel.setSpecs(hostCharts(host.host));
     const scope = { host: host.host };
-    const [figures, events] = await Promise.all([
+    const [figures, events, found] = await Promise.all([
       Promise.all(FIGURES.map((f) => this.api.query(hostSelector(f.metric, host.host), FIGURES_FROM))),
       scopeEvents(this.api, scope, range),
+      scopeAnomalies(this.api, scope, range),
       this.panel.load(range),
       this.logs.load(scope, range),
     ]);
@@ -89,7 +97,7 @@ export class HostDetail {
     this.title.textContent = host.host;
     this.logsLink.href = logsHref(scope, range);
     this.meta.textContent = `agent ${host.agent_version} · ${host.status === 'up' ? 'reporting' : 'stale'}`;
-    this.panel.setMarkers(events.map(eventMarker));
+    this.panel.setMarkers([...found.map(anomalyMarker), ...events.map(eventMarker)]);
     this.figures.replaceChildren(
       ...FIGURES.map((f, i) => figure(f.label, formatLatest(figures[i], f.format))),
     );

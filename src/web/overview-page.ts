@@ -281,12 +281,14 @@ export class OverviewPage implements Page {
           el(
             'li',
             { class: 'event-row' },
-            el('time', { class: 'log-time' }, formatLogTime(a.ts, now)),
-            el('span', { class: 'event-action bad' }, a.metric ?? 'anomaly'),
+            el('time', { class: 'log-time' }, formatLogTime(a.start, now)),
+            el('span', { class: 'event-action bad' }, a.metric),
             el(
               'span',
               { class: 'event-body' },
-              a.summary ?? [a.host, a.container].filter(Boolean).join(' · '),
+              [a.host, a.container, `${formatDecimal(a.value)} vs ${formatDecimal(a.baseline)} expected`]
+                .filter(Boolean)
+                .join(' · '),
             ),
           ),
         ),
