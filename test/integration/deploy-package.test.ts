@@ -120,7 +120,8 @@ describe('the npm package and the systemd units', { timeout: 1_200_000 }, () => 
       version: string;
     };
     assert.deepEqual({ status: health.status, version: health.version }, { status: 'ok', version: VERSION });
-    const page = await fetch(`${server.url}/`);
+    // As a browser asks (without text/html, `/` answers Elasticsearch shippers' version probe).
+    const page = await fetch(`${server.url}/`, { headers: { accept: 'text/html' } });
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<script type="module"/);
   });
