@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark in turn. Each prints its own figures.
+await import('./buffer.ts');
 await import('./gateway.ts');
 await import('./elasticsearch-sink.ts');
 await import('./alert-latency.ts');
