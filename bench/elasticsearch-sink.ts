@@ -11,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, startBirdseye } from '../test/helpers/birdseye-process.ts';
-import { freePort } from '../test/helpers/net.ts';
+import { freePort, sendLines } from '../test/helpers/net.ts';
 import { journalCorpus, mixedCorpus } from './corpus.ts';
 
 const LINES = Number(process.env.BENCH_ES_LINES ?? 200_000);
@@ -44,25 +44,6 @@ async function bulkReceiver(): Promise<{ server: Server; url: string; count: () 
   return { server, url: `http://127.0.0.1:${port}`, count: () => documents };
 }
 
-function send(port: number, lines: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      let i = 0;
-      const write = () => {
-        while (i < lines.length) {
-          const chunk = lines.slice(i, i + 1000).join('\n') + '\n';
-          i += 1000;
-          if (!socket.write(chunk)) return void socket.once('drain', write);
-        }
-        socket.end();
-      };
-      write();
-    });
-    socket.on('close', () => resolve());
-    socket.on('error', reject);
-  });
-}
-
 /** Sends the lines, waits until the receiver has them all (or 180 s), returns lines/s and lost. */
 async function measure(
   port: number,
@@ -71,7 +52,7 @@ async function measure(
 ): Promise<{ rate: number; lost: number; seconds: number }> {
   const before = count();
   const start = process.hrtime.bigint();
-  await send(port, lines);
+  await sendLines(port, lines);
   const deadline = Date.now() + 180_000;
   while (count() - before < lines.length && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 20));

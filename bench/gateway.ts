@@ -3,8 +3,7 @@
  * → committed to SQLite. Prints lines/s, lines lost, and the agent's peak RSS, per corpus.
  */
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
-import { freePort } from '../test/helpers/net.ts';
+import { freePort, sendLines } from '../test/helpers/net.ts';
 import { startBirdseye, type BirdseyeProcess } from '../test/helpers/birdseye-process.ts';
 import { journalCorpus, mixedCorpus } from './corpus.ts';
 
@@ -19,25 +18,6 @@ async function ingested(server: BirdseyeProcess): Promise<number> {
 function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1] ?? 0) / 1024;
-}
-
-function send(port: number, lines: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      let i = 0;
-      const write = () => {
-        while (i < lines.length) {
-          const chunk = lines.slice(i, i + 1000).join('\n') + '\n';
-          i += 1000;
-          if (!socket.write(chunk)) return void socket.once('drain', write);
-        }
-        socket.end();
-      };
-      write();
-    });
-    socket.on('close', () => resolve());
-    socket.on('error', reject);
-  });
 }
 
 async function run(name: string, lines: string[]): Promise<void> {
@@ -63,7 +43,7 @@ async function run(name: string, lines: string[]): Promise<void> {
     await new Promise((r) => setTimeout(r, 1500));
     const before = await ingested(server);
     const start = process.hrtime.bigint();
-    await send(gatewayPort, lines);
+    await sendLines(gatewayPort, lines);
     let got = 0;
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {

@@ -22,6 +22,26 @@ export function sendTcp(port: number, data: string | Buffer): Promise<void> {
   });
 }
 
+/** Writes many lines to a TCP port, 1,000 at a time, waiting when the socket is full; then closes it. */
+export function sendLines(port: number, lines: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      let i = 0;
+      const write = () => {
+        while (i < lines.length) {
+          const chunk = lines.slice(i, i + 1000).join('\n') + '\n';
+          i += 1000;
+          if (!socket.write(chunk)) return void socket.once('drain', write);
+        }
+        socket.end();
+      };
+      write();
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', reject);
+  });
+}
+
 /** A self-signed certificate for localhost made with openssl, in a temp dir. */
 export function selfSignedCert(): { certFile: string; keyFile: string; cert: Buffer } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'birdseye-cert-'));
