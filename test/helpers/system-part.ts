@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { eventually } from './birdseye-process.ts';
 
 /**
  * Makes sure a Debian part a test runs against is installed: runs the setup script (which installs
@@ -16,27 +17,12 @@ export function requirePart(file: string, pkg: string): void {
   }
 }
 
-/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
-export async function waitFor<T>(
+/** `eventually` with the description first and a default deadline, as the shipper tests call it. */
+export function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 60_000,
   everyMs = 250,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
+  return eventually(async () => check(), timeoutMs, what, everyMs);
 }
