@@ -21,6 +21,7 @@ import { webRoutes } from './api/web.ts';
 import { ensureAdminToken, ensureAdminUser } from './auth/admin-token.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import { TokenStore } from './auth/token-store.ts';
+import { BatchStore } from './ingest/batch-store.ts';
 import { elasticsearchIngest } from './ingest/elasticsearch.ts';
 import { nativeIngest } from './ingest/native.ts';
 import { remoteWriteIngest } from './ingest/remote-write.ts';
@@ -91,27 +92,29 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
   errorHandling(app, logger);
+  const store = new BatchStore(storage, {
+    patterns,
+    onStored: (tenant, batch) => alerting.nudge(tenant, batch),
+  });
   nativeIngest(app, {
-    storage,
+    store,
     tokens,
     counters: componentCounters(telemetry, 'ingest', 'native'),
     maxBodyBytes: config.server.max_body_bytes,
     maxBatchBytes: config.server.max_batch_bytes,
-    onStored: (tenant, batch) => alerting.nudge(tenant, batch),
-    patterns,
   });
   const compatLimits = {
     maxBodyBytes: config.server.max_body_bytes,
     maxBatchBytes: config.server.max_batch_bytes,
   };
   elasticsearchIngest(app, {
-    storage,
+    store,
     tokens,
     counters: componentCounters(telemetry, 'ingest', 'elasticsearch'),
     ...compatLimits,
   });
   remoteWriteIngest(app, {
-    storage,
+    store,
     tokens,
     counters: componentCounters(telemetry, 'ingest', 'remote_write'),
     ...compatLimits,

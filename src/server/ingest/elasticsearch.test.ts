@@ -99,6 +99,8 @@ describe('Elasticsearch _bulk ingest', () => {
     assert.equal(first?.severity, 3);
     assert.equal(first?.ts, Date.parse('2026-11-25T10:00:00.250Z'));
     assert.deepEqual(first?.fields, { path: '/var' });
+    // Stored through the same step as native batches: mined into a pattern like any other line.
+    assert.match(String(first?.pattern), /^[0-9a-f]+$/);
     const [second] = await search(server, 'service:nginx');
     assert.equal(second?.message, 'bulk second line');
     assert.equal(second?.host, 'web-2');

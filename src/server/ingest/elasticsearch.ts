@@ -5,15 +5,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentCounters } from '../../core/telemetry.ts';
 import type { LogRecord } from '../../model/index.ts';
 import type { Principal, TokenStore } from '../auth/token-store.ts';
-import type { StorageBackend } from '../storage/backend.ts';
 import { parseBulkBody, type BulkItem } from './bulk-request.ts';
 import { documentToRecord } from './es-document.ts';
+import type { BatchStore } from './batch-store.ts';
 import { headerToken } from './header-token.ts';
 
 const gunzip = promisify(gunzipCb);
 
 export interface ElasticsearchIngestOptions {
-  storage: StorageBackend;
+  store: BatchStore;
   tokens: TokenStore;
   counters: ComponentCounters;
   maxBodyBytes: number;
@@ -157,7 +157,7 @@ async function storeItems(
   receivedTs: number,
   options: ElasticsearchIngestOptions,
 ): Promise<ItemResult[]> {
-  const { tokens, storage, counters } = options;
+  const { tokens, store, counters } = options;
   const byToken = new Map<string, Principal | undefined>();
   const groups = new Map<string, { tenant: string; host: string; logs: LogRecord[]; at: number[] }>();
   const results: ItemResult[] = items.map((item, n) => {
@@ -209,7 +209,7 @@ async function storeItems(
   });
   for (const group of groups.values()) {
     try {
-      await storage.writeBatch(
+      await store.store(
         group.tenant,
         {
           batch_id: `es-bulk:${randomUUID()}`,

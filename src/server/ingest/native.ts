@@ -3,24 +3,19 @@ import { gunzip as gunzipCb } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { BirdseyeError } from '../../core/errors.ts';
 import type { ComponentCounters } from '../../core/telemetry.ts';
-import { parseIngestBatch, type IngestBatch } from '../../model/index.ts';
+import { parseIngestBatch } from '../../model/index.ts';
 import type { TokenStore } from '../auth/token-store.ts';
 import { requireScope, tenantOf } from '../api/auth-hook.ts';
-import type { PatternService } from '../patterns/service.ts';
-import type { StorageBackend } from '../storage/backend.ts';
+import type { BatchStore } from './batch-store.ts';
 
 const gunzip = promisify(gunzipCb);
 
 export interface NativeIngestOptions {
-  storage: StorageBackend;
+  store: BatchStore;
   tokens: TokenStore;
   counters: ComponentCounters;
   maxBodyBytes: number;
   maxBatchBytes: number;
-  /** Called after a new batch is committed (alerting evaluates the rules it can change). */
-  onStored?: (tenant: string, batch: IngestBatch) => void;
-  /** Gives every log record its pattern id before it is stored. */
-  patterns?: PatternService;
 }
 
 async function decode(body: Buffer, encoding: string | undefined, maxBatchBytes: number): Promise<unknown> {
@@ -55,7 +50,7 @@ async function decode(body: Buffer, encoding: string | undefined, maxBatchBytes:
  * the batch is committed, and a batch id seen before is acknowledged without storing it again.
  */
 export function nativeIngest(app: FastifyInstance, options: NativeIngestOptions): void {
-  const { storage, tokens, counters } = options;
+  const { store, tokens, counters } = options;
   void app.register(function ingestRoutes(scope, _opts, done) {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
@@ -76,13 +71,9 @@ export function nativeIngest(app: FastifyInstance, options: NativeIngestOptions)
       }
       const events = batch.metrics.length + batch.logs.length + batch.events.length;
       counters.received(events, body.length);
-      options.patterns?.assign(tenant, batch.logs);
-      const { stored } = await storage.writeBatch(tenant, batch, Date.now());
-      if (stored) {
-        counters.sent(events);
-        options.onStored?.(tenant, batch);
-        options.patterns?.observe(tenant, batch.logs);
-      } else counters.discarded('duplicate_batch', events);
+      const stored = await store.store(tenant, batch, Date.now());
+      if (stored) counters.sent(events);
+      else counters.discarded('duplicate_batch', events);
       return {
         status: stored ? 'stored' : 'duplicate',
         batch_id: batch.batch_id,

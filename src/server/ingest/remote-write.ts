@@ -9,11 +9,11 @@ import {
 import type { ComponentCounters } from '../../core/telemetry.ts';
 import { LABEL_NAME, METRIC_NAME, type MetricSample } from '../../model/index.ts';
 import type { TokenStore } from '../auth/token-store.ts';
-import type { StorageBackend } from '../storage/backend.ts';
+import type { BatchStore } from './batch-store.ts';
 import { headerToken } from './header-token.ts';
 
 export interface RemoteWriteIngestOptions {
-  storage: StorageBackend;
+  store: BatchStore;
   tokens: TokenStore;
   counters: ComponentCounters;
   maxBodyBytes: number;
@@ -46,7 +46,7 @@ function validSamples(samples: MetricSample[]): { good: MetricSample[]; stale: n
  * again (Prometheus drops it); 401 without an ingest token; 5xx makes Prometheus retry.
  */
 export function remoteWriteIngest(app: FastifyInstance, options: RemoteWriteIngestOptions): void {
-  const { storage, tokens, counters } = options;
+  const { store, tokens, counters } = options;
   void app.register(function remoteWriteRoutes(scope, _opts, done) {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
@@ -94,7 +94,7 @@ export function remoteWriteIngest(app: FastifyInstance, options: RemoteWriteInge
       if (good.length > 0) {
         const first = good[0]!.labels;
         const now = Date.now();
-        await storage.writeBatch(
+        await store.store(
           principal.tenant,
           {
             batch_id: `remote-write:${randomUUID()}`,
