@@ -1,6 +1,6 @@
-import { JsonPoster } from '../http.ts';
+import { JsonNotifier } from '../http.ts';
 import { alertLine, alertLink } from '../message.ts';
-import type { Notification, Notifier, SendResult } from '../notifier.ts';
+import type { Notification, SendResult } from '../notifier.ts';
 import type { PagerdutyConfig } from './config.ts';
 import type { Alert } from '../../model.ts';
 
@@ -10,16 +10,8 @@ const SEVERITIES = new Set(['critical', 'error', 'warning', 'info']);
  * PagerDuty Events API v2: one event per alert, so each alert is its own incident with
  * `dedup_key` = fingerprint, and a resolve closes exactly the incident its trigger opened.
  */
-export class PagerdutyNotifier implements Notifier {
+export class PagerdutyNotifier extends JsonNotifier<PagerdutyConfig> {
   readonly type = 'pagerduty';
-  private readonly poster: JsonPoster;
-
-  constructor(
-    readonly name: string,
-    private readonly config: PagerdutyConfig,
-  ) {
-    this.poster = new JsonPoster(config.timeout_ms);
-  }
 
   event(n: Notification, alert: Alert): Record<string, unknown> {
     const resolved = alert.state === 'resolved';
@@ -52,13 +44,9 @@ export class PagerdutyNotifier implements Notifier {
     // Alerts go one by one; the first non-ok result stops the rest so a retry resends them all
     // (PagerDuty dedups a repeated trigger or resolve by dedup_key).
     for (const alert of n.alerts) {
-      const result = await this.poster.post(this.config.url, JSON.stringify(this.event(n, alert)));
+      const result = await this.post(JSON.stringify(this.event(n, alert)));
       if (result.outcome !== 'ok') return result;
     }
     return { outcome: 'ok' };
-  }
-
-  close(): Promise<void> {
-    return this.poster.close();
   }
 }

@@ -1,22 +1,14 @@
-import { JsonPoster } from '../http.ts';
+import { JsonNotifier } from '../http.ts';
 import { alertLine, alertLink, labelText, plainText, relatedLines, title } from '../message.ts';
-import type { Notification, Notifier, SendResult } from '../notifier.ts';
+import type { Notification, SendResult } from '../notifier.ts';
 import type { SlackConfig } from './config.ts';
 
 /** Slack's mrkdwn needs only these three escaped. */
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Slack incoming webhook: `text` as the fallback and notification line, Block Kit for the body. */
-export class SlackNotifier implements Notifier {
+export class SlackNotifier extends JsonNotifier<SlackConfig> {
   readonly type = 'slack';
-  private readonly poster: JsonPoster;
-
-  constructor(
-    readonly name: string,
-    private readonly config: SlackConfig,
-  ) {
-    this.poster = new JsonPoster(config.timeout_ms);
-  }
 
   payload(n: Notification): Record<string, unknown> {
     const blocks: unknown[] = [
@@ -32,10 +24,6 @@ export class SlackNotifier implements Notifier {
   }
 
   send(n: Notification): Promise<SendResult> {
-    return this.poster.post(this.config.url, JSON.stringify(this.payload(n)));
-  }
-
-  close(): Promise<void> {
-    return this.poster.close();
+    return this.post(JSON.stringify(this.payload(n)));
   }
 }

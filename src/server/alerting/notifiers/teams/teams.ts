@@ -1,22 +1,14 @@
-import { JsonPoster } from '../http.ts';
+import { JsonNotifier } from '../http.ts';
 import { alertLine, alertLink, labelText, title } from '../message.ts';
-import type { Notification, Notifier, SendResult } from '../notifier.ts';
+import type { Notification, SendResult } from '../notifier.ts';
 import type { TeamsConfig } from './config.ts';
 
 /**
  * Microsoft Teams through a Workflows webhook. Workflows accept only Adaptive Cards (the old
  * Office 365 connector MessageCard is retired), wrapped in a `message` with one attachment.
  */
-export class TeamsNotifier implements Notifier {
+export class TeamsNotifier extends JsonNotifier<TeamsConfig> {
   readonly type = 'teams';
-  private readonly poster: JsonPoster;
-
-  constructor(
-    readonly name: string,
-    private readonly config: TeamsConfig,
-  ) {
-    this.poster = new JsonPoster(config.timeout_ms);
-  }
 
   payload(n: Notification): Record<string, unknown> {
     const body: unknown[] = [
@@ -58,10 +50,6 @@ export class TeamsNotifier implements Notifier {
   }
 
   send(n: Notification): Promise<SendResult> {
-    return this.poster.post(this.config.url, JSON.stringify(this.payload(n)));
-  }
-
-  close(): Promise<void> {
-    return this.poster.close();
+    return this.post(JSON.stringify(this.payload(n)));
   }
 }

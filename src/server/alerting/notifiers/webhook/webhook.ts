@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { JsonPoster } from '../http.ts';
+import { JsonNotifier } from '../http.ts';
 import { alertLink, title } from '../message.ts';
-import type { Notification, Notifier, SendResult } from '../notifier.ts';
+import type { Notification, SendResult } from '../notifier.ts';
 import type { WebhookConfig } from './config.ts';
 
 export function signature(secret: string, body: string): string {
@@ -12,16 +12,8 @@ export function signature(secret: string, body: string): string {
  * Generic JSON webhook. The body follows Alertmanager's webhook payload (version 4) closely, so
  * receivers written for Alertmanager mostly work unchanged; Birdseye's extra fields are additive.
  */
-export class WebhookNotifier implements Notifier {
+export class WebhookNotifier extends JsonNotifier<WebhookConfig> {
   readonly type = 'webhook';
-  private readonly poster: JsonPoster;
-
-  constructor(
-    readonly name: string,
-    private readonly config: WebhookConfig,
-  ) {
-    this.poster = new JsonPoster(config.timeout_ms);
-  }
 
   payload(n: Notification): Record<string, unknown> {
     return {
@@ -52,10 +44,6 @@ export class WebhookNotifier implements Notifier {
     const body = JSON.stringify(this.payload(n));
     const headers = { ...this.config.headers };
     if (this.config.secret) headers['x-birdseye-signature'] = signature(this.config.secret, body);
-    return this.poster.post(this.config.url, body, headers);
-  }
-
-  close(): Promise<void> {
-    return this.poster.close();
+    return this.post(body, headers);
   }
 }
