@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './net.ts';
-import { requirePart, waitFor } from './system-part.ts';
+import { requirePart, startDaemon } from './system-part.ts';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -26,9 +25,9 @@ export async function startPrometheus(config: string, args: string[] = []): Prom
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   writeFileSync(path.join(dir, 'prometheus.yml'), config.replaceAll('{{PORT}}', String(port)));
-  const logFile = path.join(dir, 'prometheus.log');
-  const out = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(
+  const { log, stop } = await startDaemon(
+    'prometheus',
+    dir,
     PROMETHEUS,
     [
       `--config.file=${path.join(dir, 'prometheus.yml')}`,
@@ -36,26 +35,8 @@ export async function startPrometheus(config: string, args: string[] = []): Prom
       `--web.listen-address=127.0.0.1:${port}`,
       ...args,
     ],
-    { stdio: ['ignore', out, out] },
+    async () => (await fetch(`${url}/-/ready`)).ok,
   );
-  const log = () => readFileSync(logFile, 'utf8');
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exit.then(() => (exited = true));
-  const stop = async () => {
-    if (!exited) child.kill('SIGTERM');
-    await exit;
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor('prometheus to be ready', async () => {
-      if (exited) throw new Error(`prometheus exited:\n${log()}`);
-      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
   return {
     url,
     port,

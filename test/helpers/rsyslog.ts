@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './net.ts';
-import { requirePart, waitFor } from './system-part.ts';
+import { requirePart, startDaemon } from './system-part.ts';
 import net from 'node:net';
 
 const RSYSLOGD = '/usr/sbin/rsyslogd';
@@ -44,31 +43,13 @@ ${rules.replaceAll('{{DIR}}', dir)}
 }
 `;
   writeFileSync(path.join(dir, 'rsyslog.conf'), config);
-  const logFile = path.join(dir, 'rsyslogd.log');
-  const out = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(
+  const { log, stop } = await startDaemon(
+    'rsyslogd',
+    dir,
     RSYSLOGD,
     ['-n', '-f', path.join(dir, 'rsyslog.conf'), '-i', path.join(dir, 'rsyslogd.pid')],
-    { stdio: ['ignore', out, out] },
+    () => canConnect(tcpPort),
   );
-  const log = () => readFileSync(logFile, 'utf8');
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exit.then(() => (exited = true));
-  const stop = async () => {
-    if (!exited) child.kill('SIGTERM');
-    await exit;
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor('rsyslogd to listen', async () => {
-      if (exited) throw new Error(`rsyslogd exited:\n${log()}`);
-      return (await canConnect(tcpPort)) ? true : undefined;
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
   return { tcpPort, dir, log, stop };
 }
 

@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { eventually } from './birdseye-process.ts';
 
 /**
@@ -25,4 +26,46 @@ export function waitFor<T>(
   everyMs = 250,
 ): Promise<T> {
   return eventually(async () => check(), timeoutMs, what, everyMs);
+}
+
+export interface Daemon {
+  /** Everything the daemon wrote to stdout and stderr so far. */
+  readonly log: () => string;
+  /** SIGTERM, wait for the exit, remove `dir`. Safe to call more than once. */
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * Runs a daemon with its output in `<dir>/<name>.log` and resolves once `ready` says it serves;
+ * if it exits or never gets ready, it is stopped and the error carries its log.
+ */
+export async function startDaemon(
+  name: string,
+  dir: string,
+  command: string,
+  args: string[],
+  ready: () => Promise<boolean>,
+): Promise<Daemon> {
+  const logFile = path.join(dir, `${name}.log`);
+  const out = openSync(logFile, 'a');
+  const child = spawn(command, args, { stdio: ['ignore', out, out] });
+  const log = () => readFileSync(logFile, 'utf8');
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exit.then(() => (exited = true));
+  const stop = async () => {
+    if (!exited) child.kill('SIGTERM');
+    await exit;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(`${name} to be ready`, async () => {
+      if (exited) throw new Error(`${name} exited:\n${log()}`);
+      return (await ready()) ? true : undefined;
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { log, stop };
 }
