@@ -65,7 +65,7 @@ export async function startBirdseye(
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const ready = options.readyText ?? 'Stop with Ctrl-C.';
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   while (!out.includes(ready)) {
     if (child.exitCode !== null)
       throw new Error(`birdseye ${command} exited with ${child.exitCode}:\n${out}\n${err}`);
