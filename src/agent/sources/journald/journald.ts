@@ -28,20 +28,25 @@ import {
  *   held entries, in order, once `flow.room` says they fit — nothing is dropped for lack of room.
  * - Gaps: when the saved cursor's entry no longer exists (rotated or vacuumed away), reading
  *   resumes at the first entry that does and `journald_cursor_gaps_total` counts it, with a warning.
- * - Delivery: each chunk's last cursor travels with its records into the disk buffer as a
- *   checkpoint, and the cursor file is written synchronously right after the buffer write. A kill -9
- *   between the two is covered at the next start: the pipeline hands back the newest checkpoint it
- *   finds in the buffer (`Flow.recoveredCheckpoint`), which wins over the file.
+ * - Delivery: every entry is emitted with its own cursor as checkpoint, so each batch in the disk
+ *   buffer carries the cursor of its last journal entry, and the cursor file is written
+ *   synchronously right after that batch's buffer write. A kill -9 between the two is covered at
+ *   the next start: the pipeline hands back the newest checkpoint it finds in the unacknowledged
+ *   part of the buffer (`Flow.recoveredCheckpoint`), which is never older than the file. Once a
+ *   batch is acknowledged (an fsynced ledger write, later than the synchronous cursor write) the
+ *   file holds its cursor or a newer one. A re-sent batch keeps its batch id, so the server drops
+ *   it; entries read again from journalctl would get new ids, which is why no entry may be in the
+ *   buffer past the newest saved position.
  */
 
-/** Records per emit; no larger than the smallest allowed agent.max_queue_events, so a chunk always fits. */
+/** Records asked room for at once; no more than the smallest allowed agent.max_queue_events. */
 const CHUNK_RECORDS = 100;
 /** Times journalctl must fail to seek to the same cursor before it counts as invalid. */
 const BAD_CURSOR_TRIES = 3;
 /** Entries read ahead of the pipeline at most before reading pauses. */
 const READ_AHEAD_RECORDS = 1_000;
 const STDERR_KEEP_BYTES = 4_096;
-/** After the pipeline refused a chunk (it is stopping, or its queue is tiny), wait before retrying. */
+/** After the pipeline refused a record (it is stopping), wait before retrying. */
 const REFUSED_RETRY_MS = 200;
 
 interface Held {
@@ -216,28 +221,36 @@ export class JournaldSource implements Source {
     return frames.length;
   }
 
-  /** Emits held records in order, as far as the pipeline has room; resumes reading when caught up. */
+  /**
+   * Emits held records in order, as far as the pipeline has room; resumes reading when caught up.
+   * Each record is its own emit, with its own cursor as checkpoint and cursor commit: the pipeline
+   * cuts batches wherever its batch size falls, and a batch that ended inside a multi-record emit
+   * would carry records past the last position saved anywhere (neither a checkpoint in the buffer
+   * nor the cursor file), so a kill -9 right after it was delivered made the next start read
+   * those records again.
+   */
   private drain(): void {
     if (this.waiting) return;
     while (this.held.length > 0 && !this.stopped) {
       const n = Math.min(CHUNK_RECORDS, this.held.length);
       const wait = this.flow?.room(n);
       if (wait) return this.waitThen(wait);
-      const chunk = this.held.slice(0, n);
-      const cursor = chunk.findLast((h) => h.cursor !== undefined)?.cursor;
-      const accepted = this.emit!(
-        { logs: chunk.map((h) => h.record), ...(cursor === undefined ? {} : { checkpoint: cursor }) },
-        cursor === undefined ? undefined : () => this.cursors.commit(cursor),
-      );
-      if (!accepted) {
-        // Part of the chunk may be queued; sending all of it again may repeat those, never lose any.
+      let emitted = 0;
+      while (emitted < n && this.emitOne(this.held[emitted]!)) emitted++;
+      this.held.splice(0, emitted);
+      this.counters.received(emitted);
+      if (emitted < n) {
+        // The pipeline is stopping, or its queue is smaller than it said: try the rest again later.
         this.counters.error('emit', 'refused');
         return this.waitThen(new Promise((resolve) => setTimeout(resolve, REFUSED_RETRY_MS).unref()));
       }
-      this.held.splice(0, n);
-      this.counters.received(n);
     }
     if (this.held.length < READ_AHEAD_RECORDS) this.child?.stdout?.resume();
+  }
+
+  private emitOne({ record, cursor }: Held): boolean {
+    if (cursor === undefined) return this.emit!({ logs: [record] });
+    return this.emit!({ logs: [record], checkpoint: cursor }, () => this.cursors.commit(cursor));
   }
 
   private waitThen(wait: Promise<void>): void {
