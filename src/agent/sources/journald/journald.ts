@@ -3,11 +3,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { componentCounters, Telemetry, type ComponentCounters } from '../../../core/telemetry.ts';
 import type { LogRecord } from '../../../model/index.ts';
-import { NewlineFramer, parseFrame, type Frame } from '../../../parse/index.ts';
+import { journalRecord } from '../../../parse/formats/journal-json.ts';
 import { backoffMs } from '../../retry.ts';
 import type { Emit, Flow, Source, SourceContext } from '../source.ts';
 import type { JournaldConfig } from './config.ts';
 import { CursorStore } from './cursor-store.ts';
+import { ExportFramer, type ExportEntry } from './export-framer.ts';
 import {
   isBadCursorError,
   journalAvailable,
@@ -17,8 +18,8 @@ import {
 } from './journalctl.ts';
 
 /**
- * Forwards the node's journal by following `journalctl --output=json` (see journalctl.ts for the
- * flags and why). Invariants:
+ * Forwards the node's journal by following `journalctl --output=export` (see journalctl.ts for the
+ * flags and why; export-framer.ts for the format). Invariants:
  *
  * - Position: the cursor file holds the `__CURSOR` of the last entry of a chunk whose `onDurable`
  *   ran, and is written only there. An agent start resumes from it; a journalctl restart inside a
@@ -128,7 +129,7 @@ export class JournaldSource implements Source {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    const framer = new NewlineFramer({ max_line_bytes: this.config.max_line_bytes });
+    const framer = new ExportFramer(this.config.max_line_bytes);
     let stderr = '';
     let read = 0;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -194,15 +195,14 @@ export class JournaldSource implements Source {
     );
   }
 
-  /** Parses frames into held records; returns how many entries were read. */
-  private take(frames: Frame[]): number {
-    if (frames.length === 0) return 0;
+  /** Turns entries into held records; returns how many entries were read. */
+  private take(entries: ExportEntry[]): number {
+    if (entries.length === 0) return 0;
     const context = { received_ts: Date.now(), host: this.context.hostName, source: 'journald' };
-    for (const frame of frames) {
-      if (frame.text === '' && !frame.truncated) continue;
-      const record = parseFrame(frame, context, 'journal-json');
-      const field = record.fields?.__CURSOR;
-      const cursor = typeof field === 'string' ? field : undefined;
+    for (const entry of entries) {
+      const record = journalRecord(entry.fields, context);
+      if (entry.truncated) record.truncated = true;
+      const cursor = entry.fields.__CURSOR;
       if (this.expect !== undefined) {
         const expected = this.expect;
         this.expect = undefined;
@@ -211,14 +211,14 @@ export class JournaldSource implements Source {
         this.gap('cursor_not_found', { cursor: expected, resumed_at: cursor });
       }
       if (cursor !== undefined) this.lastRead = cursor;
-      else this.counters.error('parse', record.truncated ? 'truncated' : 'not_journal_json');
+      else this.counters.error('parse', 'no_cursor');
       this.held.push({ record, cursor });
     }
     this.attempt = 0;
     this.badCursorTries = 0;
     if (this.held.length >= READ_AHEAD_RECORDS) this.child?.stdout?.pause();
     this.drain();
-    return frames.length;
+    return entries.length;
   }
 
   /**
