@@ -60,7 +60,7 @@ export class ExportFramer {
       if (nl < 0) {
         if (buf.length - pos > this.maxEntryBytes + MAX_NAME_BYTES) {
           // An overlong text value: keep what fits, skip up to its newline.
-          this.textField(buf, pos, buf.length);
+          this.textField(buf, pos, indexOfBefore(buf, EQ, pos, pos + MAX_NAME_BYTES), buf.length);
           this.skipping = true;
           pos = buf.length;
         }
@@ -73,7 +73,7 @@ export class ExportFramer {
       }
       const eq = indexOfBefore(buf, EQ, pos, Math.min(nl, pos + MAX_NAME_BYTES));
       if (eq >= 0) {
-        this.textField(buf, pos, nl);
+        this.textField(buf, pos, eq, nl);
         pos = nl + 1;
         continue;
       }
@@ -97,8 +97,7 @@ export class ExportFramer {
     return out;
   }
 
-  private textField(buf: Buffer, start: number, end: number): void {
-    const eq = indexOfBefore(buf, EQ, start, Math.min(end, start + MAX_NAME_BYTES));
+  private textField(buf: Buffer, start: number, eq: number, end: number): void {
     if (eq < 0) return;
     let stop = end;
     if (this.bytes + (end - eq - 1) > this.maxEntryBytes) {
