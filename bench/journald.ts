@@ -118,13 +118,20 @@ async function birdseye(journald: RunningJournald): Promise<{ linesPerSecond: nu
   const config = path.join(dir, 'agent.yaml');
   // Only the journal: host metrics would add samples to the server's count.
   writeFileSync(config, 'agent:\n  host_metrics:\n    enabled: false\n');
-  const server = await startBirdseye('server');
+  const server = await startBirdseye('server', { timeoutMs: 120_000 });
   const agentArgs = [
     ...['--config', config, '--server', server.url, '--token', server.adminToken()],
     ...['--agent-port', '0', '--gateway-port', '0'],
   ];
   const agentDir = path.join(dir, 'agent');
-  let agent = await startBirdseye('agent', { prefix: journald.nsenter, dataDir: agentDir, args: agentArgs });
+  // Under a high load average the agent takes longer than the helper's default to print its banner.
+  const timeoutMs = 120_000;
+  let agent = await startBirdseye('agent', {
+    prefix: journald.nsenter,
+    dataDir: agentDir,
+    args: agentArgs,
+    timeoutMs,
+  });
   try {
     let before = 0;
     await until(async () => {
@@ -147,6 +154,7 @@ async function birdseye(journald: RunningJournald): Promise<{ linesPerSecond: nu
       dataDir: agentDir,
       keepDataDir: true,
       args: agentArgs,
+      timeoutMs,
     });
     await until(async () => (await ingested(server)) - before >= ENTRIES, `${ENTRIES} entries at the server`);
     const seconds = (performance.now() - start) / 1000;
