@@ -21,6 +21,7 @@ const RATE = 1_000;
 const TICKS_PER_SECOND = 100; // USER_HZ, the unit of utime/stime in /proc/<pid>/stat
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const load = () => os.loadavg()[0]!.toFixed(1);
 
 async function ingested(server: BirdseyeProcess): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
@@ -149,6 +150,7 @@ async function birdseye(journald: RunningJournald): Promise<{ linesPerSecond: nu
         `(${Math.round(ENTRIES / writeSeconds)}/s)`,
     );
     const start = performance.now();
+    const serverCpu0 = cpuSeconds(server.child.pid!);
     agent = await startBirdseye('agent', {
       prefix: journald.nsenter,
       dataDir: agentDir,
@@ -159,9 +161,15 @@ async function birdseye(journald: RunningJournald): Promise<{ linesPerSecond: nu
     await until(async () => (await ingested(server)) - before >= ENTRIES, `${ENTRIES} entries at the server`);
     const seconds = (performance.now() - start) / 1000;
     const linesPerSecond = ENTRIES / seconds;
+    // Where the time went: CPU of the agent (node + journalctl, start-up included) and of the server.
+    const agentCpu = cpuSeconds(agent.child.pid!);
+    const serverCpu = cpuSeconds(server.child.pid!) - serverCpu0;
+    const perCpu = (cpu: number) => Math.round(ENTRIES / cpu).toLocaleString('en');
     console.log(
       `journald → birdseye agent → server → SQLite: ${ENTRIES} entries in ${seconds.toFixed(2)} s ` +
-        `= ${Math.round(linesPerSecond)} lines/s (from the agent's restart, journalctl start included)`,
+        `= ${Math.round(linesPerSecond)} lines/s (from the agent's restart, journalctl start included); ` +
+        `CPU: agent ${agentCpu.toFixed(1)} s (${perCpu(agentCpu)} entries per CPU-second), ` +
+        `server ${serverCpu.toFixed(1)} s (${perCpu(serverCpu)} per CPU-second); load average ${load()}`,
     );
 
     const writer = journald.writer('bench-paced');
@@ -250,7 +258,6 @@ async function journalUpload(
 
 const journald = await RunningJournald.start();
 // Other work on the machine takes CPU from the agent (node) more than from the C peer: say how busy it was.
-const load = () => os.loadavg()[0]!.toFixed(1);
 console.log(`journald benchmark: load average ${load()} on ${os.cpus().length} CPUs at the start`);
 try {
   const ours = await birdseye(journald);
