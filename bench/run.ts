@@ -7,4 +7,5 @@ await import('./anomaly-eval.ts');
 await import('./storage.ts');
 await import('./patterns.ts');
 await import('./ui-overview.ts');
+await import('./journald-source.ts');
 await import('./journald.ts');

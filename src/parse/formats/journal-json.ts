@@ -14,39 +14,46 @@ export const journalJson: LineParser = {
   parse(line: string, ctx: ParseContext): LogRecord | undefined {
     const entry = parseJsonObject(line);
     if (entry === undefined || !isJournalEntry(entry)) return undefined;
-
-    const fields: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(entry)) {
-      if (key !== 'MESSAGE') fields[key] = fieldText(value);
-    }
-    const text = (key: string): string | undefined => {
-      const value = fields[key];
-      return typeof value === 'string' && value !== '' ? value : undefined;
-    };
-
-    const record: LogRecord = {
-      ts: validTs(microsToMs(text('__REALTIME_TIMESTAMP') ?? ''), ctx),
-      received_ts: ctx.received_ts,
-      host: text('_HOSTNAME') ?? ctx.host,
-      source: ctx.source,
-      message: stripAnsi(fieldText(entry.MESSAGE) ?? ''),
-      fields,
-      format: 'journal-json',
-    };
-    const priority = text('PRIORITY');
-    if (priority !== undefined && /^[0-7]$/.test(priority)) record.severity = Number(priority);
-
-    const container = containerOf(text);
-    if (container !== undefined) record.container = container;
-    // Docker's journald driver logs every container under docker.service; the identifier (the
-    // container's tag) is what tells one service from another there.
-    const service = container
-      ? (text('SYSLOG_IDENTIFIER') ?? text('_SYSTEMD_UNIT'))
-      : (text('_SYSTEMD_UNIT') ?? text('SYSLOG_IDENTIFIER'));
-    if (service !== undefined) record.service = service;
-    return record;
+    return journalRecord(entry, ctx);
   },
 };
+
+/**
+ * The record for one journal entry given as journalctl's JSON object (or as the same fields read
+ * from another journalctl output format): MESSAGE is the message, every other field is kept.
+ */
+export function journalRecord(entry: Record<string, unknown>, ctx: ParseContext): LogRecord {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry)) {
+    if (key !== 'MESSAGE') fields[key] = fieldText(value);
+  }
+  const text = (key: string): string | undefined => {
+    const value = fields[key];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+
+  const record: LogRecord = {
+    ts: validTs(microsToMs(text('__REALTIME_TIMESTAMP') ?? ''), ctx),
+    received_ts: ctx.received_ts,
+    host: text('_HOSTNAME') ?? ctx.host,
+    source: ctx.source,
+    message: stripAnsi(fieldText(entry.MESSAGE) ?? ''),
+    fields,
+    format: 'journal-json',
+  };
+  const priority = text('PRIORITY');
+  if (priority !== undefined && /^[0-7]$/.test(priority)) record.severity = Number(priority);
+
+  const container = containerOf(text);
+  if (container !== undefined) record.container = container;
+  // Docker's journald driver logs every container under docker.service; the identifier (the
+  // container's tag) is what tells one service from another there.
+  const service = container
+    ? (text('SYSLOG_IDENTIFIER') ?? text('_SYSTEMD_UNIT'))
+    : (text('_SYSTEMD_UNIT') ?? text('SYSLOG_IDENTIFIER'));
+  if (service !== undefined) record.service = service;
+  return record;
+}
 
 /** App JSON rarely carries journald's double-underscore or trusted fields; journal entries always do. */
 function isJournalEntry(entry: Record<string, unknown>): boolean {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createLogger } from '../../../core/logger.ts';
 import { Telemetry } from '../../../core/telemetry.ts';
@@ -92,6 +92,80 @@ describe('host metrics source', () => {
     const devices = readFileSync('/proc/net/dev', 'utf8').split('\n').slice(2).filter(Boolean);
     const eth = devices.map((l) => l.split(':')[0]!.trim()).find((d) => d !== 'lo');
     if (eth) assert.ok(find(samples, 'node_network_transmit_bytes_total', { device: eth }));
+  });
+
+  it('lies between what /proc says just before and just after, for counters and gauges', async () => {
+    // Read here with plain splitting, not the source's parsers, so a parser bug cannot hide.
+    const snapshot = () => {
+      const stat = readFileSync('/proc/stat', 'utf8');
+      const cpu = stat.split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      const net = new Map<string, number[]>();
+      for (const line of readFileSync('/proc/net/dev', 'utf8').split('\n').slice(2)) {
+        const [name, rest] = line.split(':');
+        if (rest) net.set(name!.trim(), rest.trim().split(/\s+/).map(Number));
+      }
+      const disk = new Map<string, number[]>();
+      for (const line of readFileSync('/proc/diskstats', 'utf8').trim().split('\n')) {
+        const f = line.trim().split(/\s+/);
+        disk.set(f[2]!, f.slice(3).map(Number));
+      }
+      const meminfo = parseMeminfo(readFileSync('/proc/meminfo', 'utf8'));
+      return {
+        cpu,
+        forks: Number(/^processes (\d+)$/m.exec(stat)![1]),
+        net,
+        disk,
+        load1: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
+        available: meminfo.get('MemAvailable')!,
+      };
+    };
+    const within = (what: string, value: number | undefined, a: number, b: number, slack = 0) => {
+      assert.ok(value !== undefined, `${what} missing`);
+      assert.ok(
+        value >= Math.min(a, b) - slack && value <= Math.max(a, b) + slack,
+        `${what}: ${value} not between ${a} and ${b}`,
+      );
+    };
+    const before = snapshot();
+    const samples = await new HostMetricsSource(hostMetricsSchema.parse({}), context()).collect();
+    const after = snapshot();
+
+    const modes = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'];
+    modes.forEach((mode, i) => {
+      const value = find(samples, 'node_cpu_seconds_total', { mode })?.value;
+      within(`cpu ${mode}`, value, before.cpu[i]! / 100, after.cpu[i]! / 100);
+    });
+    within('forks', find(samples, 'node_forks_total')?.value, before.forks, after.forks);
+    within('load1', find(samples, 'node_load1')?.value, before.load1, after.load1);
+    // Other processes allocate meanwhile; 64 MiB of slack for the moments between the reads.
+    const available = find(samples, 'node_memory_MemAvailable_bytes')?.value;
+    within('MemAvailable', available, before.available, after.available, 64 * 1024 * 1024);
+
+    const devices = [...before.net.keys()].filter((d) => d !== 'lo');
+    assert.ok(devices.length > 0, 'no network interface but lo');
+    for (const device of devices) {
+      // /proc/net/dev columns: receive bytes first, transmit bytes ninth.
+      const [a, b] = [before.net.get(device)!, after.net.get(device)!];
+      const value = (name: string) => find(samples, name, { device })?.value;
+      within(`${device} rx`, value('node_network_receive_bytes_total'), a[0]!, b[0]!);
+      within(`${device} tx`, value('node_network_transmit_bytes_total'), a[8]!, b[8]!);
+    }
+    const disks = samples.filter((s) => s.name === 'node_disk_read_bytes_total');
+    assert.ok(disks.length > 0, 'no disk reported');
+    for (const sample of disks) {
+      const device = sample.labels.device!;
+      // diskstats fields after the name: reads, merged, sectors read, …; sectors are 512 bytes.
+      within(
+        `${device} read bytes`,
+        sample.value,
+        before.disk.get(device)![2]! * 512,
+        after.disk.get(device)![2]! * 512,
+      );
+    }
+
+    const root = statfsSync('/');
+    const size = find(samples, 'node_filesystem_size_bytes', { mountpoint: '/' })?.value;
+    assert.equal(size, root.blocks * root.bsize);
   });
 
   it('emits a first reading at start and CPU usage shortly after', async () => {

@@ -37,8 +37,8 @@ export const journaldSchema = z
     restart_initial_backoff_ms: z.number().int().min(10).default(500),
     restart_max_backoff_ms: z.number().int().min(10).default(30_000),
     /**
-     * Longest journal entry, as one line of JSON; a longer one is cut and kept raw with a
-     * `truncated` flag (journald itself caps most fields well below this).
+     * Most bytes of field values kept of one journal entry; a value past that is cut and the entry
+     * flagged `truncated` (journald itself caps most fields well below this).
      */
     max_line_bytes: z
       .number()

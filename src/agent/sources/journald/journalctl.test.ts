@@ -14,7 +14,7 @@ const C157 =
   's=8f645a5c3120476cab6b071a046d2b26;i=157;b=fc43eb5be88a47febed9b3cdc71fe69e;m=18e9a047;t=66114ba622e89;x=cc3377cb4b940ba5';
 
 describe('journalctl invocation', () => {
-  const base = ['--output=json', '--follow', '--all', '--quiet', '--no-pager'];
+  const base = ['--output=export', '--follow', '--all', '--quiet', '--no-pager'];
   const cases: Array<[string, object, Parameters<typeof journalctlArgs>[1], string[]]> = [
     [
       'resumes at a cursor across boots',

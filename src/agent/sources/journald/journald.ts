@@ -3,11 +3,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { componentCounters, Telemetry, type ComponentCounters } from '../../../core/telemetry.ts';
 import type { LogRecord } from '../../../model/index.ts';
-import { NewlineFramer, parseFrame, type Frame } from '../../../parse/index.ts';
+import { journalRecord } from '../../../parse/formats/journal-json.ts';
 import { backoffMs } from '../../retry.ts';
 import type { Emit, Flow, Source, SourceContext } from '../source.ts';
 import type { JournaldConfig } from './config.ts';
 import { CursorStore } from './cursor-store.ts';
+import { ExportFramer, type ExportEntry } from './export-framer.ts';
 import {
   isBadCursorError,
   journalAvailable,
@@ -17,8 +18,8 @@ import {
 } from './journalctl.ts';
 
 /**
- * Forwards the node's journal by following `journalctl --output=json` (see journalctl.ts for the
- * flags and why). Invariants:
+ * Forwards the node's journal by following `journalctl --output=export` (see journalctl.ts for the
+ * flags and why; export-framer.ts for the format). Invariants:
  *
  * - Position: the cursor file holds the `__CURSOR` of the last entry of a chunk whose `onDurable`
  *   ran, and is written only there. An agent start resumes from it; a journalctl restart inside a
@@ -28,20 +29,25 @@ import {
  *   held entries, in order, once `flow.room` says they fit — nothing is dropped for lack of room.
  * - Gaps: when the saved cursor's entry no longer exists (rotated or vacuumed away), reading
  *   resumes at the first entry that does and `journald_cursor_gaps_total` counts it, with a warning.
- * - Delivery: each chunk's last cursor travels with its records into the disk buffer as a
- *   checkpoint, and the cursor file is written synchronously right after the buffer write. A kill -9
- *   between the two is covered at the next start: the pipeline hands back the newest checkpoint it
- *   finds in the buffer (`Flow.recoveredCheckpoint`), which wins over the file.
+ * - Delivery: every entry is emitted with its own cursor as checkpoint, so each batch in the disk
+ *   buffer carries the cursor of its last journal entry, and the cursor file is written
+ *   synchronously right after that batch's buffer write. A kill -9 between the two is covered at
+ *   the next start: the pipeline hands back the newest checkpoint it finds in the unacknowledged
+ *   part of the buffer (`Flow.recoveredCheckpoint`), which is never older than the file. Once a
+ *   batch is acknowledged (an fsynced ledger write, later than the synchronous cursor write) the
+ *   file holds its cursor or a newer one. A re-sent batch keeps its batch id, so the server drops
+ *   it; entries read again from journalctl would get new ids, which is why no entry may be in the
+ *   buffer past the newest saved position.
  */
 
-/** Records per emit; no larger than the smallest allowed agent.max_queue_events, so a chunk always fits. */
+/** Records asked room for at once; no more than the smallest allowed agent.max_queue_events. */
 const CHUNK_RECORDS = 100;
 /** Times journalctl must fail to seek to the same cursor before it counts as invalid. */
 const BAD_CURSOR_TRIES = 3;
 /** Entries read ahead of the pipeline at most before reading pauses. */
 const READ_AHEAD_RECORDS = 1_000;
 const STDERR_KEEP_BYTES = 4_096;
-/** After the pipeline refused a chunk (it is stopping, or its queue is tiny), wait before retrying. */
+/** After the pipeline refused a record (it is stopping), wait before retrying. */
 const REFUSED_RETRY_MS = 200;
 
 interface Held {
@@ -123,7 +129,7 @@ export class JournaldSource implements Source {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    const framer = new NewlineFramer({ max_line_bytes: this.config.max_line_bytes });
+    const framer = new ExportFramer(this.config.max_line_bytes);
     let stderr = '';
     let read = 0;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -189,15 +195,14 @@ export class JournaldSource implements Source {
     );
   }
 
-  /** Parses frames into held records; returns how many entries were read. */
-  private take(frames: Frame[]): number {
-    if (frames.length === 0) return 0;
+  /** Turns entries into held records; returns how many entries were read. */
+  private take(entries: ExportEntry[]): number {
+    if (entries.length === 0) return 0;
     const context = { received_ts: Date.now(), host: this.context.hostName, source: 'journald' };
-    for (const frame of frames) {
-      if (frame.text === '' && !frame.truncated) continue;
-      const record = parseFrame(frame, context, 'journal-json');
-      const field = record.fields?.__CURSOR;
-      const cursor = typeof field === 'string' ? field : undefined;
+    for (const entry of entries) {
+      const record = journalRecord(entry.fields, context);
+      if (entry.truncated) record.truncated = true;
+      const cursor = entry.fields.__CURSOR;
       if (this.expect !== undefined) {
         const expected = this.expect;
         this.expect = undefined;
@@ -206,38 +211,46 @@ export class JournaldSource implements Source {
         this.gap('cursor_not_found', { cursor: expected, resumed_at: cursor });
       }
       if (cursor !== undefined) this.lastRead = cursor;
-      else this.counters.error('parse', record.truncated ? 'truncated' : 'not_journal_json');
+      else this.counters.error('parse', 'no_cursor');
       this.held.push({ record, cursor });
     }
     this.attempt = 0;
     this.badCursorTries = 0;
     if (this.held.length >= READ_AHEAD_RECORDS) this.child?.stdout?.pause();
     this.drain();
-    return frames.length;
+    return entries.length;
   }
 
-  /** Emits held records in order, as far as the pipeline has room; resumes reading when caught up. */
+  /**
+   * Emits held records in order, as far as the pipeline has room; resumes reading when caught up.
+   * Each record is its own emit, with its own cursor as checkpoint and cursor commit: the pipeline
+   * cuts batches wherever its batch size falls, and a batch that ended inside a multi-record emit
+   * would carry records past the last position saved anywhere (neither a checkpoint in the buffer
+   * nor the cursor file), so a kill -9 right after it was delivered made the next start read
+   * those records again.
+   */
   private drain(): void {
     if (this.waiting) return;
     while (this.held.length > 0 && !this.stopped) {
       const n = Math.min(CHUNK_RECORDS, this.held.length);
       const wait = this.flow?.room(n);
       if (wait) return this.waitThen(wait);
-      const chunk = this.held.slice(0, n);
-      const cursor = chunk.findLast((h) => h.cursor !== undefined)?.cursor;
-      const accepted = this.emit!(
-        { logs: chunk.map((h) => h.record), ...(cursor === undefined ? {} : { checkpoint: cursor }) },
-        cursor === undefined ? undefined : () => this.cursors.commit(cursor),
-      );
-      if (!accepted) {
-        // Part of the chunk may be queued; sending all of it again may repeat those, never lose any.
+      let emitted = 0;
+      while (emitted < n && this.emitOne(this.held[emitted]!)) emitted++;
+      this.held.splice(0, emitted);
+      this.counters.received(emitted);
+      if (emitted < n) {
+        // The pipeline is stopping, or its queue is smaller than it said: try the rest again later.
         this.counters.error('emit', 'refused');
         return this.waitThen(new Promise((resolve) => setTimeout(resolve, REFUSED_RETRY_MS).unref()));
       }
-      this.held.splice(0, n);
-      this.counters.received(n);
     }
     if (this.held.length < READ_AHEAD_RECORDS) this.child?.stdout?.resume();
+  }
+
+  private emitOne({ record, cursor }: Held): boolean {
+    if (cursor === undefined) return this.emit!({ logs: [record] });
+    return this.emit!({ logs: [record], checkpoint: cursor }, () => this.cursors.commit(cursor));
   }
 
   private waitThen(wait: Promise<void>): void {
