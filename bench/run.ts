@@ -6,5 +6,6 @@ await import('./alert-latency.ts');
 await import('./anomaly-eval.ts');
 await import('./storage.ts');
 await import('./patterns.ts');
+await import('./overview-api.ts');
 await import('./ui-overview.ts');
 await import('./journald.ts');
