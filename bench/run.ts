@@ -6,6 +6,7 @@ await import('./alert-latency.ts');
 await import('./anomaly-eval.ts');
 await import('./storage.ts');
 await import('./patterns.ts');
+await import('./overview-api.ts');
 await import('./ui-overview.ts');
 await import('./journald-source.ts');
 await import('./journald.ts');

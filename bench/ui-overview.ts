@@ -7,6 +7,8 @@
  *     10,000 points, and the cost of moving the cursor across it.
  */
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, startBirdseye } from '../test/helpers/birdseye-process.ts';
 import { launchChromium } from '../test/e2e/harness.ts';
@@ -21,6 +23,12 @@ const SHAPE = {
 };
 const RUNS = 5;
 const POINTS = 10_000;
+
+/** CPU time (user + system) of a child process so far, in ms, from /proc. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
 
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -42,6 +50,7 @@ try {
   await first.locator('#page-overview[data-ready]').waitFor({ timeout: 60_000 });
   await first.close();
 
+  const serverCpu0 = cpuMs(server.child.pid!);
   const paints: number[] = [];
   const rendered: number[] = [];
   const tiles: number[] = [];
@@ -58,12 +67,17 @@ try {
       api: performance
         .getEntriesByType('resource')
         .filter((e) => e.name.includes('/api/'))
-        .map((e) => ({ name: e.name, start: e.startTime, duration: e.duration })),
+        .map((e) => {
+          const r = e as PerformanceResourceTiming;
+          const server = r.serverTiming.map((t) => `${t.name} ${t.duration.toFixed(1)}`).join(', ');
+          return { name: e.name, start: e.startTime, duration: e.duration, server };
+        }),
     }));
     if (run === RUNS - 1 && process.env.BENCH_UI_VERBOSE) {
       for (const r of timing.api)
         console.log(
-          `  ${r.start.toFixed(0)} +${r.duration.toFixed(0)} ms ${decodeURIComponent(r.name.replace(server.url, ''))}`,
+          `  ${r.start.toFixed(0)} +${r.duration.toFixed(0)} ms ${decodeURIComponent(r.name.replace(server.url, ''))}` +
+            (r.server ? ` (server ms: ${r.server})` : ''),
         );
     }
     paints.push(timing.fcp);
@@ -71,6 +85,10 @@ try {
     tiles.push(timing.tiles);
     await page.close();
   }
+  const serverCpu = (cpuMs(server.child.pid!) - serverCpu0) / RUNS;
+  console.log(
+    `ui-overview: server CPU ${serverCpu.toFixed(0)} ms per load (all its requests); load ${os.loadavg()[0]!.toFixed(1)}`,
+  );
   console.log(
     `ui-overview: first contentful paint median ${median(paints).toFixed(0)} ms; ` +
       `${SHAPE.hosts} host tiles coloured by health median ${median(tiles).toFixed(0)} ms; ` +

@@ -14,6 +14,7 @@ import { alertRoutes } from './api/alert-routes.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { errorHandling } from './api/errors.ts';
 import { logRoutes } from './api/log-routes.ts';
+import { overviewRoutes } from './api/overview-routes.ts';
 import { queryRoutes } from './api/query-routes.ts';
 import { statusRoutes } from './api/status-routes.ts';
 import { tailRoutes } from './api/tail-routes.ts';
@@ -129,6 +130,7 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   authRoutes(app, tokens, config.server.auth.session_ttl_ms);
   adminRoutes(app, tokens, storage);
   alertPreviewRoutes(app, storage, tokens);
+  overviewRoutes(app, { storage, alerting, tokens });
   app.get('/healthz', () => ({ status: 'ok', version: VERSION, uptime_ms: Date.now() - started }));
   app.get('/metrics', (_request, reply) => reply.type('text/plain; version=0.0.4').send(telemetry.render()));
   const webBuilt = await webRoutes(app);

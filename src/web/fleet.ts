@@ -1,6 +1,6 @@
 /**
- * The latest state of every host and container, from a handful of metric queries over the last
- * few minutes (one point per series), for the Overview and the container list. Pure helpers
+ * The latest state of every container, from a handful of metric queries over the last few minutes
+ * (one point per series), for the container list; a host's health for the Overview. Pure helpers
  * (health, joins) are exported for tests.
  */
 import type { Api, QueryResult } from './api.ts';
@@ -58,49 +58,11 @@ export function latestBy(
   return out;
 }
 
-const byHost = (labels: Record<string, string>): string | undefined => labels.host;
 const byContainer = (labels: Record<string, string>): string | undefined =>
   labels.host !== undefined && labels.name !== undefined ? containerKey(labels.host, labels.name) : undefined;
 
-export async function hostFigures(api: Api): Promise<Map<string, HostFigures>> {
-  const q = (query: string): Promise<QueryResult> =>
-    api.get<QueryResult>('/api/v1/metrics/query', { query, from: LATEST_FROM, to: 'now', step: LATEST_STEP });
-  const [cpu, available, total, fsAvail, fsSize] = await Promise.all([
-    q('node_cpu_usage_percent'),
-    q('node_memory_MemAvailable_bytes'),
-    q('node_memory_MemTotal_bytes'),
-    q('node_filesystem_avail_bytes'),
-    q('node_filesystem_size_bytes'),
-  ]);
-  const out = new Map<string, HostFigures>();
-  const get = (host: string): HostFigures => {
-    let figures = out.get(host);
-    if (!figures) out.set(host, (figures = {}));
-    return figures;
-  };
-  for (const [host, value] of latestBy(cpu, byHost)) get(host).cpu = value;
-  const totals = latestBy(total, byHost);
-  for (const [host, value] of latestBy(available, byHost)) {
-    const t = totals.get(host);
-    if (t) get(host).memory = 1 - value / t;
-  }
-  const fsKey = (l: Record<string, string>): string | undefined =>
-    l.host === undefined ? undefined : `${l.host}\u0000${l.mountpoint ?? ''}\u0000${l.device ?? ''}`;
-  const sizes = latestBy(fsSize, fsKey);
-  for (const [key, value] of latestBy(fsAvail, fsKey)) {
-    const size = sizes.get(key);
-    if (!size) continue;
-    const figures = get(key.split('\u0000')[0]!);
-    figures.disk = Math.max(figures.disk ?? 0, 1 - value / size);
-  }
-  return out;
-}
-
-/**
- * The latest figures of every container. `brief` (the Overview) leaves out restarts and exit
- * codes: each metric is one query the server answers in turn, and the Overview shows neither.
- */
-export async function containerFigures(api: Api, brief = false): Promise<Map<string, ContainerFigures>> {
+/** The latest figures of every container (the Containers page; the Overview has its own endpoint). */
+export async function containerFigures(api: Api): Promise<Map<string, ContainerFigures>> {
   const q = (query: string): Promise<QueryResult> =>
     api.get<QueryResult>('/api/v1/metrics/query', { query, from: LATEST_FROM, to: 'now', step: LATEST_STEP });
   const names = [
@@ -111,7 +73,7 @@ export async function containerFigures(api: Api, brief = false): Promise<Map<str
     'container_restarts_total',
     'container_last_exit_code',
   ];
-  const results = await Promise.all(names.slice(0, brief ? 4 : names.length).map(q));
+  const results = await Promise.all(names.map(q));
   const out = new Map<string, ContainerFigures>();
   const fields: Array<(f: ContainerFigures, v: number) => void> = [
     (f, v) => (f.cpu = v),

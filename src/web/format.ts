@@ -37,7 +37,11 @@ export const BYTE_INCREMENTS: number[] = BINARY_UNITS.flatMap((_unit, power) =>
   [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * 1024 ** power),
 );
 
+/** One formatter for every call: `toLocaleTimeString` with options builds a new one each time. */
+let clock: Intl.DateTimeFormat | undefined;
+
 /** A tick or cursor time in the browser's time zone, 24-hour: "14:05". */
 export function formatClock(ts: number): string {
-  return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  clock ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return clock.format(ts);
 }

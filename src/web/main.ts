@@ -9,7 +9,7 @@ import { HostsPage } from './hosts-page.ts';
 import { LogsPage } from './logs-page.ts';
 import { OverviewPage } from './overview-page.ts';
 import { PatternsPage } from './patterns-page.ts';
-import { formatRoute, PAGES, Router, type Page, type PageName } from './router.ts';
+import { formatRoute, PAGES, Router, type PageFactory, type PageName } from './router.ts';
 import { storedToken, takeTokenFromUrl } from './sign-in.ts';
 import { StatusPage } from './status-page.ts';
 import { setUpThemeToggle } from './theme.ts';
@@ -17,7 +17,17 @@ import { setUpThemeToggle } from './theme.ts';
 takeTokenFromUrl();
 setUpThemeToggle(byId('theme-toggle'));
 const api = new Api(storedToken);
-const pages = {} as Record<PageName, Page>;
+// Each page is made when first shown: the overview's first paint does not wait for the others.
+const pages: Record<PageName, PageFactory> = {
+  overview: () => new OverviewPage(api, router),
+  hosts: () => new HostsPage(api, router),
+  containers: () => new ContainersPage(api, router),
+  logs: () => new LogsPage(api, router),
+  events: () => new EventsPage(api, router),
+  alerts: () => new AlertsPage(api, router),
+  patterns: () => new PatternsPage(api, router),
+  status: () => new StatusPage(api),
+};
 /** Where each nav link goes: the page as it was last shown, so switching back keeps its search. */
 const lastHash = new Map<PageName, string>();
 
@@ -31,14 +41,6 @@ const router = new Router(pages, (route) => {
   }
   document.title = `${route.page[0]!.toUpperCase()}${route.page.slice(1)} · Birdseye`;
 });
-pages.overview = new OverviewPage(api, router);
-pages.hosts = new HostsPage(api, router);
-pages.containers = new ContainersPage(api, router);
-pages.logs = new LogsPage(api, router);
-pages.events = new EventsPage(api, router);
-pages.alerts = new AlertsPage(api, router);
-pages.patterns = new PatternsPage(api, router);
-pages.status = new StatusPage(api);
 
 /** `/` jumps to the query of the page shown; Escape leaves it. */
 document.addEventListener('keydown', (event) => {

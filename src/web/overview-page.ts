@@ -1,28 +1,17 @@
 /**
  * The Overview, the default page: every host as a tile coloured by its health, the counts that
  * matter, the busiest containers, log volume by severity, and what just happened (events,
- * anomalies). Reads only existing endpoints, each once per refresh, with latest-value queries
- * of one point per series, so it stays quick with hundreds of containers.
+ * anomalies). One request per refresh (GET /api/v1/overview), so it stays quick with hundreds of
+ * containers: the server reads the newest figures of every series in one statement.
  */
-import { alerts, anomalies, type Alert, type Anomaly } from './alert-api.ts';
-import type { Api, Host } from './api.ts';
+import type { Anomaly } from './alert-api.ts';
+import type { Api } from './api.ts';
 import { byId, clearError, el } from './dom.ts';
 import { renderEvent } from './events-page.ts';
-import {
-  containerFigures,
-  containerKey,
-  hostFigures,
-  hostHealth,
-  isRunning,
-  listContainers,
-  mergeInventory,
-  type ContainerFigures,
-  type ContainerInfo,
-  type HostFigures,
-} from './fleet.ts';
+import { hostHealth } from './fleet.ts';
 import { formatAgo, formatBytes, formatDecimal } from './format.ts';
-import { logHistogram, searchEvents } from './log-api.ts';
 import { LogHistogram } from './log-histogram.ts';
+import { overview, type Overview, type OverviewHost, type TopContainer } from './overview-api.ts';
 import { poll, type Poller } from './poller.ts';
 import { RangePicker } from './range-picker.ts';
 import { formatRoute, type Page, type Params, type Router } from './router.ts';
@@ -58,7 +47,6 @@ export class OverviewPage implements Page {
     this.picker = new RangePicker((range) => this.router.update({ ...range }));
     this.histogram = new LogHistogram((from, to) => this.router.update({ ...absoluteRange(from, to) }));
     this.anomalyCard.append(el('h3', { class: 'card-title' }, 'Anomalies'), this.anomalyList);
-    this.anomalyCard.hidden = true;
     const card = (title: string, ...children: HTMLElement[]): HTMLElement =>
       el('section', { class: 'card' }, el('h3', { class: 'card-title' }, title), ...children);
     this.content = el(
@@ -108,36 +96,22 @@ export class OverviewPage implements Page {
       this.poller.stop();
       return;
     }
-    const range = this.range;
     try {
-      // Requests go out in this order and the browser runs six at a time: what the host tiles
-      // need first, so they are drawn while the container figures are still on their way.
-      const tilesData = Promise.all([this.api.hosts(), alerts(this.api, 'firing'), hostFigures(this.api)]);
-      const rest = Promise.all([
-        listContainers(this.api),
-        containerFigures(this.api, true),
-        logHistogram(this.api, { q: '', ...range }),
-        searchEvents(this.api, { q: '', ...range }),
-        anomalies(this.api, range.from, range.to),
-      ]);
-      rest.catch(() => undefined); // reported below, once the tiles are drawn
-      const [hosts, firing, hostData] = await tilesData;
+      const data = await overview(this.api, this.range, TOP, RECENT_EVENTS);
       clearError();
-      this.empty.hidden = hosts.length > 0;
-      this.content.hidden = hosts.length === 0;
-      if (hosts.length === 0) renderEmptyStart(this.empty);
-      this.renderTiles(hosts, hostData, firing);
+      const empty = data.hosts.length === 0;
+      this.empty.hidden = !empty;
+      this.content.hidden = empty;
+      if (empty) renderEmptyStart(this.empty);
+      this.renderTiles(data.hosts);
       if (this.firstRender) performance.mark('overview-tiles');
-
-      const [inventory, containerData, histogram, events, found] = await rest;
-      const containers = mergeInventory(inventory, containerData);
-      this.renderCounts(hosts, containers, containerData, firing);
-      this.renderTop(containers, containerData);
-      this.histogram.update(histogram);
-      this.events.replaceChildren(...events.events.slice(0, RECENT_EVENTS).map(renderEvent));
-      if (events.events.length === 0)
+      this.renderCounts(data.counts);
+      this.renderTop(data.top_containers);
+      this.histogram.update(data.log_volume);
+      this.events.replaceChildren(...data.events.map(renderEvent));
+      if (data.events.length === 0)
         this.events.append(el('li', { class: 'muted empty-row' }, 'No events in this range.'));
-      this.renderAnomalies(found);
+      this.renderAnomalies(data.anomalies);
       if (this.firstRender) {
         this.firstRender = false;
         performance.mark('overview-rendered');
@@ -148,14 +122,7 @@ export class OverviewPage implements Page {
     }
   }
 
-  private renderCounts(
-    hosts: Host[],
-    containers: ContainerInfo[],
-    figures: Map<string, ContainerFigures>,
-    firing: Alert[],
-  ): void {
-    const up = hosts.filter((h) => h.status === 'up').length;
-    const running = containers.filter((c) => isRunning(c, figures.get(containerKey(c.host, c.name)))).length;
+  private renderCounts(counts: Overview['counts']): void {
     const count = (label: string, value: string, href: string, testId: string, bad = false): HTMLElement =>
       el(
         'a',
@@ -164,32 +131,47 @@ export class OverviewPage implements Page {
         el('span', {}, label),
       );
     this.counts.replaceChildren(
-      count('hosts up', `${up} / ${hosts.length}`, '#/hosts', 'count-hosts', up < hosts.length),
-      count('containers running', String(running), '#/containers', 'count-running'),
+      count(
+        'hosts up',
+        `${counts.hosts_up} / ${counts.hosts}`,
+        '#/hosts',
+        'count-hosts',
+        counts.hosts_up < counts.hosts,
+      ),
+      count('containers running', String(counts.containers_running), '#/containers', 'count-running'),
       count(
         'containers stopped',
-        String(containers.length - running),
+        String(counts.containers_stopped),
         '#/containers?state=stopped',
         'count-stopped',
       ),
-      count('alerts firing', String(firing.length), '#/alerts', 'count-alerts', firing.length > 0),
+      count(
+        'alerts firing',
+        String(counts.alerts_firing),
+        '#/alerts',
+        'count-alerts',
+        counts.alerts_firing > 0,
+      ),
     );
   }
 
-  private renderTiles(hosts: Host[], figures: Map<string, HostFigures>, firing: Alert[]): void {
+  private renderTiles(hosts: OverviewHost[]): void {
     const now = Date.now();
     this.tiles.replaceChildren(
       ...hosts.map((host) => {
-        const f = figures.get(host.host);
-        const own = firing.filter((a) => a.labels.host === host.host);
         const { health, reasons } = hostHealth({
           up: host.status === 'up',
-          figures: f,
-          alerts: own.map((a) => a.labels.severity ?? 'warning'),
+          figures: {
+            ...(host.cpu_percent === null ? {} : { cpu: host.cpu_percent }),
+            ...(host.memory_used_ratio === null ? {} : { memory: host.memory_used_ratio }),
+            ...(host.disk_used_ratio === null ? {} : { disk: host.disk_used_ratio }),
+          },
+          alerts: host.alerts_firing.map((a) => a.severity),
         });
-        const pct = (v: number | undefined): string => (v === undefined ? '–' : `${Math.round(v * 100)}%`);
-        const bar = (label: string, v: number | undefined): HTMLElement =>
+        const pct = (v: number | null): string => (v === null ? '–' : `${Math.round(v * 100)}%`);
+        const bar = (label: string, v: number | null): HTMLElement =>
           el('span', { class: 'tile-metric' }, el('span', { class: 'muted' }, label), ` ${pct(v)}`);
+        const firing = host.alerts_firing.length;
         return el(
           'li',
           {},
@@ -207,14 +189,14 @@ export class OverviewPage implements Page {
             el(
               'span',
               { class: 'tile-metrics' },
-              bar('CPU', f?.cpu === undefined ? undefined : f.cpu / 100),
-              bar('mem', f?.memory),
-              bar('disk', f?.disk),
+              bar('CPU', host.cpu_percent === null ? null : host.cpu_percent / 100),
+              bar('mem', host.memory_used_ratio),
+              bar('disk', host.disk_used_ratio),
             ),
             el(
               'span',
               { class: 'tile-foot' },
-              own.length > 0 ? el('span', { class: 'tile-alerts' }, `${own.length} firing`) : undefined,
+              firing > 0 ? el('span', { class: 'tile-alerts' }, `${firing} firing`) : undefined,
               el('span', { class: 'muted' }, formatAgo(host.last_seen, now)),
             ),
           ),
@@ -223,21 +205,10 @@ export class OverviewPage implements Page {
     );
   }
 
-  private renderTop(containers: ContainerInfo[], figures: Map<string, ContainerFigures>): void {
-    const rows = containers
-      .map((c) => ({ c, f: figures.get(containerKey(c.host, c.name)) }))
-      .filter(({ c, f }) => isRunning(c, f));
-    const list = (
-      target: HTMLElement,
-      value: (f: ContainerFigures) => number | undefined,
-      text: (f: ContainerFigures) => string,
-    ): void => {
-      const top = rows
-        .filter(({ f }) => f && value(f) !== undefined)
-        .sort((a, b) => value(b.f!)! - value(a.f!)!)
-        .slice(0, TOP);
+  private renderTop(top: Overview['top_containers']): void {
+    const list = (target: HTMLElement, rows: TopContainer[], text: (c: TopContainer) => string): void => {
       target.replaceChildren(
-        ...top.map(({ c, f }) =>
+        ...rows.map((c) =>
           el(
             'li',
             {},
@@ -249,30 +220,23 @@ export class OverviewPage implements Page {
               },
               el('span', { class: 'top-name' }, c.name),
               el('span', { class: 'muted' }, c.host),
-              el('strong', {}, text(f!)),
+              el('strong', {}, text(c)),
             ),
           ),
         ),
       );
-      if (top.length === 0)
+      if (rows.length === 0)
         target.append(el('li', { class: 'muted empty-row' }, 'No running container reports metrics yet.'));
     };
-    list(
-      this.topCpu,
-      (f) => f.cpu,
-      (f) => `${formatDecimal(f.cpu ?? 0)} %`,
-    );
-    list(
-      this.topMemory,
-      (f) => f.memory,
-      (f) =>
-        f.limit ? `${formatBytes(f.memory ?? 0)} / ${formatBytes(f.limit)}` : formatBytes(f.memory ?? 0),
+    list(this.topCpu, top.cpu, (c) => `${formatDecimal(c.cpu_percent ?? 0)} %`);
+    list(this.topMemory, top.memory, (c) =>
+      c.memory_limit_bytes
+        ? `${formatBytes(c.memory_bytes ?? 0)} / ${formatBytes(c.memory_limit_bytes)}`
+        : formatBytes(c.memory_bytes ?? 0),
     );
   }
 
-  private renderAnomalies(found: Anomaly[] | undefined): void {
-    this.anomalyCard.hidden = found === undefined;
-    if (!found) return;
+  private renderAnomalies(found: Anomaly[]): void {
     const now = Date.now();
     this.anomalyList.replaceChildren(
       ...found

@@ -48,11 +48,15 @@ export interface Page {
   hide(): void;
 }
 
+/** Makes a page the first time it is shown, so the first paint pays for that page only. */
+export type PageFactory = () => Page;
+
 export class Router {
   private current: PageName | undefined;
+  private readonly made = new Map<PageName, Page>();
 
   constructor(
-    private readonly pages: Record<PageName, Page>,
+    private readonly pages: Record<PageName, PageFactory>,
     /** Called on every route change, before the page is shown. */
     private readonly onRoute: (route: Route) => void,
   ) {
@@ -87,10 +91,16 @@ export class Router {
   dispatch(): void {
     const route = this.route();
     if (route.page !== this.current) {
-      if (this.current) this.pages[this.current].hide();
+      if (this.current) this.page(this.current).hide();
       this.current = route.page;
     }
     this.onRoute(route);
-    this.pages[route.page].show(route.params);
+    this.page(route.page).show(route.params);
+  }
+
+  private page(name: PageName): Page {
+    let page = this.made.get(name);
+    if (!page) this.made.set(name, (page = this.pages[name]()));
+    return page;
   }
 }

@@ -9,7 +9,7 @@ import { requireScope, tenantOf } from './auth-hook.ts';
 import { required, timeRange, type Query } from './params.ts';
 
 /** A host is "up" while it reported within this many of its own intervals. */
-const STALE_AFTER_MS = 60_000;
+export const STALE_AFTER_MS = 60_000;
 
 function stepOf(query: Query, from: number, to: number): number {
   if (query.step === undefined || query.step === '') return defaultStep(from, to);

@@ -40,6 +40,14 @@ export interface SeriesBuckets {
   readonly buckets: readonly Bucket[];
 }
 
+/** The newest sample of one series (`latestSamples`). */
+export interface LatestSample {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ts: number;
+  readonly value: number;
+}
+
 export interface HostInfo {
   readonly host: string;
   readonly first_seen: number;
@@ -170,6 +178,11 @@ export interface StorageBackend {
   /** `stored: false` means this batch id was stored before and nothing was written. */
   writeBatch(tenant: string, batch: IngestBatch, receivedTs: number): Promise<{ stored: boolean }>;
   queryMetrics(tenant: string, query: MetricRangeQuery): Promise<SeriesBuckets[]>;
+  /**
+   * The newest sample at or after `since` of every series of these metrics: the fleet's current
+   * state (the Overview) in one read instead of a range query per metric.
+   */
+  latestSamples(tenant: string, names: readonly string[], since: number): Promise<LatestSample[]>;
   metricNames(tenant: string): Promise<string[]>;
   labelValues(tenant: string, label: string, metric?: string): Promise<string[]>;
   hosts(tenant: string): Promise<HostInfo[]>;

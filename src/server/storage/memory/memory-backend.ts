@@ -5,6 +5,7 @@ import type {
   HistogramCount,
   HistogramQuery,
   HostInfo,
+  LatestSample,
   LogContext,
   LogListener,
   LogSearch,
@@ -97,6 +98,18 @@ export class MemoryBackend implements StorageBackend {
         .map(([ts, value]) => ({ ts, value }));
       if (inRange.length > 0)
         out.push({ name: series.name, labels: series.labels, buckets: toBuckets(inRange, query.step_ms) });
+    }
+    return Promise.resolve(out);
+  }
+
+  latestSamples(tenant: string, names: readonly string[], since: number): Promise<LatestSample[]> {
+    const out: LatestSample[] = [];
+    for (const series of this.tenant(tenant).series.values()) {
+      if (!names.includes(series.name)) continue;
+      let ts = -Infinity;
+      for (const t of series.samples.keys()) if (t >= since && t > ts) ts = t;
+      if (ts !== -Infinity)
+        out.push({ name: series.name, labels: series.labels, ts, value: series.samples.get(ts)! });
     }
     return Promise.resolve(out);
   }

@@ -4,6 +4,7 @@ import type { IngestBatch } from '../../../model/index.ts';
 import type {
   Bucket,
   ContainerInfo,
+  LatestSample,
   EventSearch,
   HistogramCount,
   HistogramQuery,
@@ -25,6 +26,7 @@ import type {
 import { LogFeed, settle } from '../log-common.ts';
 import { labelsKey, matchesAll } from '../series.ts';
 import { EventReader } from './event-reader.ts';
+import { LatestSamples } from './latest-samples.ts';
 import { LogReader } from './log-reader.ts';
 import { LogWriter } from './log-writer.ts';
 import type {
@@ -71,6 +73,7 @@ export class SqliteBackend implements StorageBackend {
   private readonly rollups: Rollups;
   private readonly usageOf: Usage;
   private readonly patterns: PatternStore;
+  private readonly latest: LatestSamples;
 
   constructor(dir: string) {
     const { db, version } = openDatabase(dir);
@@ -83,6 +86,7 @@ export class SqliteBackend implements StorageBackend {
     this.rollups = new Rollups(this.db);
     this.usageOf = new Usage(this.db, this.partitions);
     this.patterns = new PatternStore(this.db);
+    this.latest = new LatestSamples(this.db);
     this.db.transaction(() => {
       if (version === 1) migrateFromV1(this.db, this.writer);
       if (version === 2) migrateFromV2(this.db);
@@ -228,6 +232,11 @@ export class SqliteBackend implements StorageBackend {
       );
     }
     return [...merged.values()].sort((a, b) => a.ts - b.ts);
+  }
+
+  latestSamples(tenant: string, names: readonly string[], since: number): Promise<LatestSample[]> {
+    this.open();
+    return settle(() => this.latest.read(tenant, names, since));
   }
 
   metricNames(tenant: string): Promise<string[]> {
