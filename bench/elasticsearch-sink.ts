@@ -81,6 +81,8 @@ async function viaBirdseye(name: string, lines: string[]): Promise<number> {
       '  docker: { enabled: false }',
       `  gateway: { port: ${gatewayPort}, bind_address: 127.0.0.1 }`,
       `  sinks: { elasticsearch: { url: "${receiver.url}", index: bench } }`,
+      // Extra agent settings to compare, e.g. BENCH_ES_AGENT_YAML='  max_queue_events: 20000'.
+      process.env.BENCH_ES_AGENT_YAML ?? '',
     ].join('\n'),
   );
   const agent = await startBirdseye('agent', {
@@ -107,6 +109,7 @@ async function viaBirdseye(name: string, lines: string[]): Promise<number> {
 }
 
 async function viaLogagent(name: string, lines: string[]): Promise<number | undefined> {
+  if (process.env.BENCH_ES_SKIP_LOGAGENT) return undefined;
   if (!existsSync(LOGAGENT)) {
     console.log(
       'logagent: not installed (run test/integration/logagent-elasticsearch.test.ts once); skipped',
