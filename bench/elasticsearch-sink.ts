@@ -13,6 +13,7 @@ import path from 'node:path';
 import { REPO_ROOT, startBirdseye } from '../test/helpers/birdseye-process.ts';
 import { freePort, sendLines } from '../test/helpers/net.ts';
 import { journalCorpus, mixedCorpus } from './corpus.ts';
+import { agentNodeArgs, cpuSeconds, loadAverage, peakRssMb } from './process-stats.ts';
 
 const LINES = Number(process.env.BENCH_ES_LINES ?? 200_000);
 const LOGAGENT = path.join(
@@ -80,16 +81,24 @@ async function viaBirdseye(name: string, lines: string[]): Promise<number> {
       '  docker: { enabled: false }',
       `  gateway: { port: ${gatewayPort}, bind_address: 127.0.0.1 }`,
       `  sinks: { elasticsearch: { url: "${receiver.url}", index: bench } }`,
+      // Extra agent settings to compare, e.g. BENCH_ES_AGENT_YAML='  max_queue_events: 20000'.
+      process.env.BENCH_ES_AGENT_YAML ?? '',
     ].join('\n'),
   );
   const agent = await startBirdseye('agent', {
     args: ['--config', config, '--gateway-port', String(gatewayPort)],
+    nodeArgs: agentNodeArgs(),
   });
   try {
+    const pid = agent.child.pid!;
+    const cpuBefore = cpuSeconds(pid);
     const { rate, lost, seconds } = await measure(gatewayPort, lines, receiver.count);
+    const cpu = cpuSeconds(pid) - cpuBefore;
     console.log(
       `elasticsearch sink ${name}: ${lines.length} lines in ${seconds.toFixed(2)} s = ${rate} lines/s ` +
-        `(TCP → agent → parsed → disk buffer → _bulk), lost ${lost}`,
+        `(TCP → agent → parsed → disk buffer → _bulk), lost ${lost}; agent ${cpu.toFixed(2)} CPU-s = ` +
+        `${Math.round(lines.length / cpu)} lines per CPU-s, peak RSS ${peakRssMb(pid).toFixed(0)} MB; ` +
+        `load average ${loadAverage()}`,
     );
     return rate;
   } finally {
@@ -100,6 +109,7 @@ async function viaBirdseye(name: string, lines: string[]): Promise<number> {
 }
 
 async function viaLogagent(name: string, lines: string[]): Promise<number | undefined> {
+  if (process.env.BENCH_ES_SKIP_LOGAGENT) return undefined;
   if (!existsSync(LOGAGENT)) {
     console.log(
       'logagent: not installed (run test/integration/logagent-elasticsearch.test.ts once); skipped',
@@ -141,9 +151,13 @@ async function viaLogagent(name: string, lines: string[]): Promise<number | unde
       if (open) break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    const cpuBefore = cpuSeconds(child.pid!);
     const { rate, lost, seconds } = await measure(port, lines, receiver.count);
+    const cpu = cpuSeconds(child.pid!) - cpuBefore;
     console.log(
-      `logagent ${name}: ${lines.length} lines in ${seconds.toFixed(2)} s = ${rate} lines/s (TCP → logagent → _bulk), lost ${lost}`,
+      `logagent ${name}: ${lines.length} lines in ${seconds.toFixed(2)} s = ${rate} lines/s (TCP → logagent → _bulk), ` +
+        `lost ${lost}; ${cpu.toFixed(2)} CPU-s = ${Math.round(lines.length / cpu)} lines per CPU-s, ` +
+        `peak RSS ${peakRssMb(child.pid!).toFixed(0)} MB; load average ${loadAverage()}`,
     );
     return rate;
   } finally {

@@ -2,10 +2,10 @@
  * Gateway throughput: lines over TCP into `birdseye agent` → parsed → shipped to `birdseye server`
  * → committed to SQLite. Prints lines/s, lines lost, and the agent's peak RSS, per corpus.
  */
-import { readFileSync } from 'node:fs';
 import { freePort, sendLines } from '../test/helpers/net.ts';
 import { startBirdseye, type BirdseyeProcess } from '../test/helpers/birdseye-process.ts';
 import { journalCorpus, mixedCorpus } from './corpus.ts';
+import { agentNodeArgs, cpuSeconds, loadAverage, peakRssMb } from './process-stats.ts';
 
 const LINES = Number(process.env.BENCH_GATEWAY_LINES ?? 200_000);
 
@@ -13,11 +13,6 @@ async function ingested(server: BirdseyeProcess): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   const m = /component_sent_events_total\{component_kind="ingest",component_id="native"\} (\d+)/.exec(text);
   return Number(m?.[1] ?? 0);
-}
-
-function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? 0) / 1024;
 }
 
 async function run(name: string, lines: string[]): Promise<void> {
@@ -34,6 +29,7 @@ async function run(name: string, lines: string[]): Promise<void> {
       '--agent-port',
       '0',
     ],
+    nodeArgs: agentNodeArgs(),
   }).catch(async (error: unknown) => {
     await server.cleanup();
     throw error;
@@ -42,6 +38,8 @@ async function run(name: string, lines: string[]): Promise<void> {
     // Host metrics are on too (as in production); count only what arrives after this point.
     await new Promise((r) => setTimeout(r, 1500));
     const before = await ingested(server);
+    const pid = agent.child.pid!;
+    const cpuBefore = cpuSeconds(pid);
     const start = process.hrtime.bigint();
     await sendLines(gatewayPort, lines);
     let got = 0;
@@ -52,10 +50,12 @@ async function run(name: string, lines: string[]): Promise<void> {
       await new Promise((r) => setTimeout(r, 20));
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const rss = peakRssMb(agent.child.pid!);
+    const cpu = cpuSeconds(pid) - cpuBefore;
     console.log(
       `gateway ${name}: ${lines.length} lines in ${seconds.toFixed(2)} s = ${Math.round(lines.length / seconds)} lines/s ` +
-        `(TCP → agent → server → SQLite), lost ${Math.max(0, lines.length - got)}, agent peak RSS ${rss.toFixed(0)} MB`,
+        `(TCP → agent → server → SQLite), lost ${Math.max(0, lines.length - got)}; agent ${cpu.toFixed(2)} CPU-s = ` +
+        `${Math.round(lines.length / cpu)} lines per CPU-s, peak RSS ${peakRssMb(pid).toFixed(0)} MB; ` +
+        `load average ${loadAverage()}`,
     );
   } finally {
     await agent.cleanup();

@@ -16,6 +16,11 @@ export interface EncodedBatch {
   readonly gzip: Buffer;
   /** Source positions reached by this batch, by source id (see `Emitted.checkpoint`). */
   readonly checkpoints?: Record<string, string>;
+  /**
+   * The batch itself when it is still in memory (see RecentBatches): decodeBatch then returns it
+   * instead of decompressing and parsing `gzip`. Sinks must not change it; several sinks share it.
+   */
+  readonly decoded?: IngestBatch;
 }
 
 export async function encodeBatch(
@@ -32,6 +37,7 @@ export async function encodeBatch(
 }
 
 export async function decodeBatch(encoded: EncodedBatch): Promise<IngestBatch> {
+  if (encoded.decoded) return encoded.decoded;
   return JSON.parse((await gunzip(encoded.gzip)).toString('utf8')) as IngestBatch;
 }
 

@@ -8,8 +8,9 @@ import {
   type LogRecord,
   type MetricSample,
 } from '../model/index.ts';
-import { DiskBuffer, type BufferConfigInput } from './buffer/index.ts';
+import { DiskBuffer, type AppendResult, type BufferConfigInput } from './buffer/index.ts';
 import { encodeBatch, fromEntry, toEntry } from './encoded-batch.ts';
+import { RecentBatches } from './recent-batches.ts';
 import type { BatchSequence } from './sequence.ts';
 import { Shipper } from './shipper.ts';
 import type { Sink } from './sinks/sink.ts';
@@ -68,6 +69,9 @@ export class Pipeline {
   /** Records cut into batches whose append has not finished yet. */
   private appendingCount = 0;
   private appendChain: Promise<void> = Promise.resolve();
+  /** What follows each append's fsync (callbacks, checkpoints), in cut order. */
+  private settled: Promise<void> = Promise.resolve();
+  private readonly recent: RecentBatches;
   private flushTimer: NodeJS.Timeout | undefined;
   private roomWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined;
@@ -91,6 +95,8 @@ export class Pipeline {
     for (const [source, value] of recovered) this.positions.set(source, value);
     // One shipper per sink, each on its own position in the buffer and with its own status.
     const sinks = sinksOf(options);
+    // Room for a few batches: enough for shippers that keep up, little memory when they do not.
+    this.recent = new RecentBatches(4 * options.batchMaxEvents, sinks.length);
     this.sinkStatuses = sinks.map((sink) => new SinkStatus(sink.id));
     this.sinkStatus = this.sinkStatuses[0]!;
     this.shippers = sinks.map(
@@ -98,6 +104,7 @@ export class Pipeline {
         new Shipper({
           status: this.sinkStatuses[i]!,
           buffer: buffer.consumer(sink.kind),
+          recent: this.recent,
           sink,
           counters: componentCounters(options.telemetry, 'sink', sink.id),
           log: options.log,
@@ -268,25 +275,52 @@ export class Pipeline {
       };
       this.pendingCount -= size;
       this.appendingCount += size;
-      // Appends are chained so batches reach the disk (and acknowledge their sources) in cut order.
-      this.appendChain = this.appendChain.then(() => this.persist(batch, size, done, checkpoints));
+      // Encoding starts now (gzip runs on libuv's threads, several batches at once); the appends
+      // are issued in cut order, so batches get their buffer ids (and acknowledge their sources)
+      // in cut order.
+      const empty = size === 0 && checkpoints === undefined;
+      const entry = empty ? undefined : encodeBatch(batch, checkpoints).then(toEntry);
+      entry?.catch(() => undefined);
+      this.appendChain = this.appendChain.then(() => this.persist(batch, size, done, checkpoints, entry));
     }
   }
 
+  /**
+   * Hands the batch's entry to the disk buffer without waiting for its fsync, so the batches cut
+   * meanwhile join the same group commit; what follows durability runs in order in `settled`.
+   */
   private async persist(
     batch: IngestBatch,
     size: number,
     done: Array<() => void>,
     checkpoints: Record<string, string> | undefined,
-  ) {
+    entry: Promise<Buffer> | undefined,
+  ): Promise<void> {
+    // A batch with no records but a checkpoint is still written: it carries the position.
+    let appended: Promise<AppendResult | undefined> = Promise.resolve(undefined);
+    if (entry) {
+      const data = await entry.catch((error: unknown) =>
+        error instanceof Error ? error : new Error(String(error)),
+      );
+      // append() queues its entry before its first await, so the next batch's entry queues behind it.
+      appended = data instanceof Error ? Promise.reject(data) : this.buffer.append(data);
+    }
+    appended.catch(() => undefined);
+    this.settled = this.settled.then(() => this.afterAppend(appended, batch, size, done, checkpoints));
+  }
+
+  private async afterAppend(
+    appended: Promise<AppendResult | undefined>,
+    batch: IngestBatch,
+    size: number,
+    done: Array<() => void>,
+    checkpoints: Record<string, string> | undefined,
+  ): Promise<void> {
     try {
-      // A batch with no records but a checkpoint is still written: it carries the position.
-      const empty = size === 0 && checkpoints === undefined;
-      const result = empty
-        ? undefined
-        : await this.buffer.append(toEntry(await encodeBatch(batch, checkpoints)));
+      const result = await appended;
       if (result && 'dropped' in result) this.counters.discarded('buffer_full', size);
       else {
+        if (result) this.recent.add(result.id, batch);
         for (const [source, value] of Object.entries(checkpoints ?? {})) this.positions.set(source, value);
         for (const callback of done) callback();
       }
@@ -310,6 +344,7 @@ export class Pipeline {
     this.stopping ??= (async () => {
       this.cut(true);
       await this.appendChain;
+      await this.settled;
       for (const resolve of this.roomWaiters.splice(0)) resolve();
       const deadline = Date.now() + deadlineMs;
       while (this.buffer.stats().entries > 0 && Date.now() < deadline)

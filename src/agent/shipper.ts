@@ -2,6 +2,7 @@ import type { Logger } from '../core/logger.ts';
 import type { ComponentCounters } from '../core/telemetry.ts';
 import type { BufferConsumer } from './buffer/index.ts';
 import { fromEntry } from './encoded-batch.ts';
+import type { RecentBatches } from './recent-batches.ts';
 import { backoffMs } from './retry.ts';
 import type { Sink } from './sinks/sink.ts';
 import type { SinkStatus } from './status/sink-status.ts';
@@ -10,6 +11,8 @@ export interface ShipperOptions {
   /** This sink's own position in the disk buffer. */
   buffer: Pick<BufferConsumer, 'read' | 'ack'>;
   sink: Sink;
+  /** Batches still in memory by entry id, so what was just written need not be decoded again. */
+  recent?: Pick<RecentBatches, 'take'>;
   counters: ComponentCounters;
   log: Logger;
   retryInitialBackoffMs: number;
@@ -31,6 +34,10 @@ export class Shipper {
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
   private sleeping: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+  /** Newest entry delivered, and the one the ledger durably has; one ack write in flight at a time. */
+  private ackWanted = 0;
+  private ackDone = 0;
+  private acking: Promise<void> | undefined;
 
   constructor(private readonly options: ShipperOptions) {}
 
@@ -51,7 +58,8 @@ export class Shipper {
     while (!signal.aborted) {
       const [entry] = await buffer.read(1, READ_MAX_BYTES, { signal });
       if (!entry) return;
-      const batch = fromEntry(entry.data);
+      const decoded = this.options.recent?.take(entry.id);
+      const batch = decoded ? { ...fromEntry(entry.data), decoded } : fromEntry(entry.data);
       for (let attempt = 0; ; attempt++) {
         const result = await sink.send(batch);
         if (result.outcome === 'retryable') {
@@ -79,11 +87,37 @@ export class Shipper {
             'the server rejected a batch; it was dropped',
           );
         }
-        await buffer.ack(entry.id);
+        this.ackInBackground(entry.id);
         this.options.status?.drained(entry.data.length, 1);
         break;
       }
     }
+  }
+
+  /**
+   * Acknowledges up to `id` without holding up the next send: the ledger's fsync overlaps the next
+   * request. Acks are cumulative, so one write carries every id delivered meanwhile. An ack that
+   * does not reach the disk only means the entry is sent again after a restart (the receiver
+   * drops the repeat by batch id).
+   */
+  private ackInBackground(id: number): void {
+    if (id <= this.ackWanted) return;
+    this.ackWanted = id;
+    this.acking ??= (async () => {
+      while (this.ackDone < this.ackWanted) {
+        const target = this.ackWanted;
+        try {
+          await this.options.buffer.ack(target);
+        } catch (error) {
+          this.options.log.error(
+            { err: error, sink: this.options.sink.id, id: target },
+            'cannot record a delivery in the disk buffer; those batches will be sent again after a restart',
+          );
+        }
+        this.ackDone = target;
+      }
+      this.acking = undefined;
+    })();
   }
 
   /** Stops after the send in flight (which may still be acknowledged). Safe to call twice. */
@@ -94,5 +128,6 @@ export class Shipper {
       this.sleeping.resolve();
     }
     await this.loop;
+    await this.acking;
   }
 }

@@ -33,6 +33,8 @@ export interface StartOptions {
   gatewayOff?: boolean;
   /** Command that runs node, e.g. `nsenter --mount=…` to start the agent in another mount namespace. */
   prefix?: string[];
+  /** Options for node itself, before the script (e.g. `--cpu-prof` to profile it). */
+  nodeArgs?: string[];
   /** The birdseye script to run (default: this checkout's bin/birdseye.js), e.g. an installed package's. */
   bin?: string;
 }
@@ -52,7 +54,12 @@ export async function startBirdseye(
   // The gateway's default port 9000 would collide between tests; a test that wants it sets a port.
   if (command !== 'server' && options.gatewayOff !== false) args.push('--gateway-port', '0');
   args.push(...(options.args ?? []));
-  const [program, ...argv] = [...(options.prefix ?? []), process.execPath, ...args];
+  const [program, ...argv] = [
+    ...(options.prefix ?? []),
+    process.execPath,
+    ...(options.nodeArgs ?? []),
+    ...args,
+  ];
   const child = spawn(program!, argv, {
     cwd: options.bin ? os.tmpdir() : REPO_ROOT,
     env: { ...process.env, ...options.env },

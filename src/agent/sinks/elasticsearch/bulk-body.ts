@@ -26,17 +26,33 @@ export function documentOf(record: LogRecord): Record<string, unknown> {
   return doc;
 }
 
-export interface BulkLine {
-  /** The record's position in the batch: the `_id` suffix. */
-  position: number;
-  /** Action and document, two NDJSON lines with their newlines. */
+export interface BulkBody {
+  /** Action and document per record, NDJSON with a newline after each line. */
   text: string;
+  /** The records' positions in the batch (the `_id` suffixes), in body order. */
+  positions: number[];
 }
 
-export function bulkLines(batch: IngestBatch, index: string, withType: boolean): BulkLine[] {
-  return batch.logs.map((record, position) => {
-    const meta: Record<string, string> = { _index: index, _id: `${batch.batch_id}:${position}` };
-    if (withType) meta._type = '_doc';
-    return { position, text: `${JSON.stringify({ create: meta })}\n${JSON.stringify(documentOf(record))}\n` };
+/**
+ * The `_bulk` body for the batch's log records, or for those at `only` (a retry of some items).
+ * Built as one string: the action line differs per record only in its position, so its JSON is
+ * made once per batch.
+ */
+export function bulkBody(
+  batch: IngestBatch,
+  index: string,
+  withType: boolean,
+  only?: ReadonlySet<number>,
+): BulkBody {
+  const id = JSON.stringify(`${batch.batch_id}:`);
+  const head = `{"create":{"_index":${JSON.stringify(index)},"_id":${id.slice(0, -1)}`;
+  const tail = withType ? '","_type":"_doc"}}\n' : '"}}\n';
+  const parts: string[] = [];
+  const positions: number[] = [];
+  batch.logs.forEach((record, position) => {
+    if (only && !only.has(position)) return;
+    positions.push(position);
+    parts.push(head + position + tail + JSON.stringify(documentOf(record)) + '\n');
   });
+  return { text: parts.join(''), positions };
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../../../core/logger.ts';
 import type { ComponentCounters } from '../../../core/telemetry.ts';
 import { decodeBatch, type EncodedBatch } from '../../encoded-batch.ts';
 import type { SendResult, Sink } from '../sink.ts';
-import { bulkLines } from './bulk-body.ts';
+import { bulkBody } from './bulk-body.ts';
 import type { ElasticsearchSinkConfig } from './config.ts';
 
 const gzip = promisify(gzipCb);
@@ -78,10 +78,7 @@ export class ElasticsearchSink implements Sink {
       const probe = await this.probeVersion();
       if (probe) return probe;
       const retrying = this.remainder?.batchId === batch.batch_id ? this.remainder.positions : undefined;
-      const lines = bulkLines(batch, this.index, this.major! < 7).filter(
-        (line) => !retrying || retrying.has(line.position),
-      );
-      const text = lines.map((line) => line.text).join('');
+      const { text, positions } = bulkBody(batch, this.index, this.major! < 7, retrying);
       const body = this.options.config.gzip ? await gzip(text) : text;
       const response = await request(this.bulkUrl, {
         method: 'POST',
@@ -93,11 +90,7 @@ export class ElasticsearchSink implements Sink {
       if (response.statusCode < 200 || response.statusCode >= 300) {
         return classifyStatus(response.statusCode, answer, parseRetryAfter(response.headers['retry-after']));
       }
-      return this.settle(
-        batch.batch_id,
-        lines.map((line) => line.position),
-        answer,
-      );
+      return this.settle(batch.batch_id, positions, answer);
     } catch (error) {
       const err = error as NodeJS.ErrnoException;
       return { outcome: 'retryable', reason: `${err.code ?? 'error'}: ${err.message}` };
