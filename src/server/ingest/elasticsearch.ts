@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentCounters } from '../../core/telemetry.ts';
 import type { LogRecord } from '../../model/index.ts';
 import type { Principal, TokenStore } from '../auth/token-store.ts';
+import type { DocumentResult, LogDocumentId } from '../storage/backend.ts';
 import { parseBulkBody, type BulkItem } from './bulk-request.ts';
 import { documentToRecord } from './es-document.ts';
 import type { BatchStore } from './batch-store.ts';
@@ -136,6 +137,36 @@ async function decodeBody(body: Buffer, encoding: string | undefined, maxBytes: 
   return body.toString('utf8');
 }
 
+/**
+ * The id an item is stored under, if it names one. The index is the namespace, as in
+ * Elasticsearch; when the index name is the ingest token itself (Logsene style), the token is
+ * not kept: all such items of a tenant share one namespace.
+ */
+function documentId(item: BulkItem, headerAuth: boolean): LogDocumentId | undefined {
+  if (item.id === undefined || (item.action !== 'index' && item.action !== 'create')) return undefined;
+  const index = headerAuth ? (item.index ?? '_all') : '(token)';
+  return { index, id: item.id, op: item.action };
+}
+
+/** An item's answer once storage said what became of its id, shaped as Elasticsearch answers. */
+function withOutcome(result: ItemResult, outcome: DocumentResult): ItemResult {
+  if (outcome.result === 'created') return { ...result, _version: outcome.version };
+  if (outcome.result === 'updated') {
+    return { ...result, status: 200, result: 'updated', _version: outcome.version };
+  }
+  const { action, _index, _id } = result;
+  return {
+    action,
+    _index,
+    _id,
+    status: 409,
+    error: {
+      type: 'version_conflict_engine_exception',
+      reason: `[${_id}]: version conflict, document already exists (current version [${outcome.version}])`,
+    },
+  };
+}
+
 interface ItemResult {
   action: string;
   _index: string;
@@ -159,7 +190,10 @@ async function storeItems(
 ): Promise<ItemResult[]> {
   const { tokens, store, counters } = options;
   const byToken = new Map<string, Principal | undefined>();
-  const groups = new Map<string, { tenant: string; host: string; logs: LogRecord[]; at: number[] }>();
+  const groups = new Map<
+    string,
+    { tenant: string; host: string; logs: LogRecord[]; at: number[]; ids: Array<LogDocumentId | undefined> }
+  >();
   const results: ItemResult[] = items.map((item, n) => {
     const base = {
       action: item.action,
@@ -202,28 +236,40 @@ async function storeItems(
     const record = documentToRecord(item.doc, { host: ip, receivedTs });
     const key = `${owner.tenant}\u0000${record.host}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { tenant: owner.tenant, host: record.host, logs: [], at: [] }));
+    if (!group) {
+      groups.set(key, (group = { tenant: owner.tenant, host: record.host, logs: [], at: [], ids: [] }));
+    }
     group.logs.push(record);
     group.at.push(n);
+    group.ids.push(documentId(item, principal !== undefined));
     return { ...base, status: 201, result: 'created', _version: 1 };
   });
   for (const group of groups.values()) {
     try {
-      await store.store(
-        group.tenant,
-        {
-          batch_id: `es-bulk:${randomUUID()}`,
-          agent_id: 'elasticsearch-bulk',
-          seq: 0,
-          host: group.host,
-          sent_ts: receivedTs,
-          metrics: [],
-          logs: group.logs,
-          events: [],
-        },
-        receivedTs,
-      );
-      counters.sent(group.logs.length);
+      const batch = {
+        batch_id: `es-bulk:${randomUUID()}`,
+        agent_id: 'elasticsearch-bulk',
+        seq: 0,
+        host: group.host,
+        sent_ts: receivedTs,
+        metrics: [],
+        logs: group.logs,
+        events: [],
+      };
+      // Most shippers send no _id: their items take the plain path, with no id lookups at all.
+      if (group.ids.every((id) => id === undefined)) {
+        await store.store(group.tenant, batch, receivedTs);
+        counters.sent(group.logs.length);
+        continue;
+      }
+      const documents = await store.storeDocuments(group.tenant, batch, receivedTs, group.ids);
+      let sent = 0;
+      for (const [k, n] of group.at.entries()) {
+        const outcome = documents[k];
+        if (outcome?.result !== 'conflict') sent++;
+        if (outcome) results[n] = withOutcome(results[n]!, outcome);
+      }
+      counters.sent(sent);
     } catch (error) {
       counters.error('store', 'storage');
       for (const n of group.at) {
@@ -238,7 +284,9 @@ async function storeItems(
       }
     }
   }
-  const failed = results.filter((r) => r.status >= 300).length;
+  const conflicts = results.filter((r) => r.status === 409).length;
+  if (conflicts > 0) counters.discarded('duplicate_document', conflicts);
+  const failed = results.filter((r) => r.status >= 300 && r.status !== 409).length;
   if (failed > 0) counters.discarded('rejected', failed);
   return results;
 }

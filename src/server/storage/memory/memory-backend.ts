@@ -18,6 +18,8 @@ import type {
   StoredEvent,
   TenantUsage,
   StoredLog,
+  LogDocumentId,
+  WriteResult,
 } from '../backend.ts';
 import { LogFeed, settle } from '../log-common.ts';
 import { labelsKey, matchesAll, toBuckets } from '../series.ts';
@@ -62,7 +64,12 @@ export class MemoryBackend implements StorageBackend {
     return data;
   }
 
-  writeBatch(tenant: string, batch: IngestBatch, receivedTs: number): Promise<{ stored: boolean }> {
+  writeBatch(
+    tenant: string,
+    batch: IngestBatch,
+    receivedTs: number,
+    ids?: ReadonlyArray<LogDocumentId | undefined>,
+  ): Promise<WriteResult> {
     const data = this.tenant(tenant);
     if (data.batches.has(batch.batch_id)) return Promise.resolve({ stored: false });
     data.batches.set(batch.batch_id, receivedTs);
@@ -75,7 +82,7 @@ export class MemoryBackend implements StorageBackend {
       }
       series.samples.set(sample.ts, sample.value);
     }
-    const stored = this.logs.write(tenant, batch);
+    const { stored, documents } = this.logs.write(tenant, batch, ids);
     const previous = data.hosts.get(batch.host);
     data.hosts.set(batch.host, {
       host: batch.host,
@@ -85,7 +92,7 @@ export class MemoryBackend implements StorageBackend {
       agent_version: batch.agent_version ?? null,
     });
     this.feed.emit(tenant, stored);
-    return Promise.resolve({ stored: true });
+    return Promise.resolve(ids ? { stored: true, documents } : { stored: true });
   }
 
   queryMetrics(tenant: string, query: MetricRangeQuery): Promise<SeriesBuckets[]> {
