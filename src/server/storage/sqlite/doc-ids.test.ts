@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { parseLogQuery } from '../../query/log-query.ts';
 import { DAY, log, logBatch as batch, T0 } from '../contract-fixtures.ts';
 import { SqliteBackend } from './sqlite-backend.ts';
@@ -33,5 +34,20 @@ it('forgets a replaced record in the full-text index, so a line that reuses its 
     page.records.map((r) => r.message),
     [],
   );
+  await store.close();
+});
+
+it('forgets the document ids of the days retention drops', async () => {
+  const store = new SqliteBackend(path.join(dir, 'retention'));
+  const key = { index: 'logs', id: 'old-day', op: 'create' } as const;
+  await store.writeBatch('default', batch([log(T0 - 3 * DAY, 'three days ago')]), T0, [key]);
+  const ids = new Database(path.join(dir, 'retention', 'birdseye.sqlite'), { readonly: true });
+  const count = () => ids.prepare<[], { n: number }>('SELECT count(*) AS n FROM doc_ids').get()!.n;
+  assert.equal(count(), 1);
+  await store.dropBefore(T0 - DAY);
+  assert.equal(count(), 0);
+  ids.close();
+  const again = await store.writeBatch('default', batch([log(T0, 'today')]), T0, [key]);
+  assert.deepEqual(again.documents, [{ result: 'created', version: 1 }]);
   await store.close();
 });

@@ -162,7 +162,11 @@ export class Partitions {
     const days = this.list().filter((d) => (d + 1) * DAY_MS <= cutoffTs);
     if (days.length === 0) return 0;
     try {
-      this.db.transaction(() => days.forEach((d) => this.db.exec(dropPartitionSql(d) + dropCountsSql(d))))();
+      this.db.transaction(() => {
+        days.forEach((d) => this.db.exec(dropPartitionSql(d) + dropCountsSql(d)));
+        // Document ids of lines in the dropped days point nowhere now.
+        this.db.prepare('DELETE FROM doc_ids WHERE day <= ?').run(Math.max(...days));
+      })();
     } catch (cause) {
       throw new BirdseyeError(
         'BE_STORAGE',
