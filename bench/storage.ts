@@ -77,6 +77,7 @@ try {
   // sustained-rate figure (the store is still small), the rest shows it holds as the store grows.
   let written = 0;
   let firstRate = 0;
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   while (written < LINES) {
     const n = Math.min(BATCH, LINES - written);
@@ -93,6 +94,12 @@ try {
     }
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(
+    `storage ingest: ${Math.round(LINES / cpuSeconds)} lines per CPU-second ` +
+      `(${cpuSeconds.toFixed(1)} CPU-s for ${LINES} lines; load average ${os.loadavg()[0]!.toFixed(1)})`,
+  );
   console.log(
     `storage ingest: first ${Math.min(200_000, LINES)} lines at ${Math.round(firstRate)} lines/s; ` +
       `all ${LINES} lines in ${seconds.toFixed(1)} s = ${Math.round(LINES / seconds)} lines/s (SQLite, FTS5 on, batches of ${BATCH})`,

@@ -88,3 +88,47 @@ describe('rsyslog omelasticsearch → Birdseye _bulk', () => {
     assert.equal(found[0]!.severity, 3);
   });
 });
+
+describe('rsyslog omelasticsearch with writeoperation="create" and a uuid _id → Birdseye _bulk', () => {
+  let server: Server;
+  let rsyslog: RsyslogProcess;
+  before(async () => {
+    server = await testServer();
+    const { port } = new URL(server.url);
+    // rsyslog's recipe for resend-safe delivery: each message's uuid as its _id, and `create`.
+    rsyslog = await startRsyslog({
+      modules: ['omelasticsearch'],
+      preamble: `${TEMPLATE}\ntemplate(name="birdseye-id" type="string" string="%uuid%")`,
+      rules: `
+  action(type="omelasticsearch" server="127.0.0.1" serverport="${port}" template="birdseye-json"
+         searchIndex="${TEST_ADMIN_TOKEN}" bulkmode="on" bulkid="birdseye-id" dynbulkid="on"
+         writeoperation="create" errorfile="{{DIR}}/es-errors.json"
+         queue.type="linkedlist" queue.dequeuebatchsize="50" action.resumeretrycount="-1")`,
+    });
+  });
+  after(async () => {
+    await rsyslog?.stop();
+    await server?.dispose();
+  });
+
+  it('accepts its create items with uuid _ids and stores every line once', async () => {
+    const lines = Array.from(
+      { length: 50 },
+      (_, i) => `<14>Nov 25 10:00:00 web-8 shop[42]: idempotent-line ${String(i).padStart(4, '0')} paid\n`,
+    );
+    await sendTcp(rsyslog.tcpPort, lines.join(''));
+    const found = await waitFor(
+      '50 lines from rsyslog',
+      async () => {
+        const records = await search(server, 'idempotent-line');
+        return records.length >= 50 ? records : undefined;
+      },
+      60_000,
+      500,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\nrsyslogd log:\n${rsyslog.log().slice(-3000)}`);
+    });
+    assert.equal(found.length, 50);
+    assert.equal(new Set(found.map((r) => r.message)).size, 50);
+  });
+});

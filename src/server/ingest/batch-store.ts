@@ -1,6 +1,6 @@
 import type { IngestBatch } from '../../model/index.ts';
 import type { PatternService } from '../patterns/service.ts';
-import type { StorageBackend } from '../storage/backend.ts';
+import type { DocumentResult, LogDocumentId, StorageBackend } from '../storage/backend.ts';
 
 export interface BatchStoreHooks {
   /** Gives every log record its pattern id before it is stored, and counts it once it is. */
@@ -29,5 +29,27 @@ export class BatchStore {
       this.hooks.patterns?.observe(tenant, batch.logs);
     }
     return stored;
+  }
+
+  /**
+   * `store` for records with Elasticsearch document ids (by position in `batch.logs`): resolves with
+   * what became of each (a `create` of a stored id is a conflict and stores nothing).
+   */
+  async storeDocuments(
+    tenant: string,
+    batch: IngestBatch,
+    receivedTs: number,
+    ids: ReadonlyArray<LogDocumentId | undefined>,
+  ): Promise<ReadonlyArray<DocumentResult | undefined>> {
+    this.hooks.patterns?.assign(tenant, batch.logs);
+    const { documents = [] } = await this.storage.writeBatch(tenant, batch, receivedTs, ids);
+    const written = batch.logs.filter((_, n) => documents[n]?.result !== 'conflict');
+    this.hooks.onStored?.(tenant, { ...batch, logs: written });
+    // A replaced line was counted when it first came.
+    this.hooks.patterns?.observe(
+      tenant,
+      batch.logs.filter((_, n) => documents[n]?.result !== 'conflict' && documents[n]?.result !== 'updated'),
+    );
+    return documents;
   }
 }

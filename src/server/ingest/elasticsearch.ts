@@ -1,12 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentCounters } from '../../core/telemetry.ts';
-import type { LogRecord } from '../../model/index.ts';
 import type { Principal, TokenStore } from '../auth/token-store.ts';
-import { parseBulkBody, type BulkItem } from './bulk-request.ts';
-import { documentToRecord } from './es-document.ts';
+import { storeItems, type EsError } from './bulk-items.ts';
+import { parseBulkBody } from './bulk-request.ts';
 import type { BatchStore } from './batch-store.ts';
 import { headerToken } from './header-token.ts';
 
@@ -22,8 +21,6 @@ export interface ElasticsearchIngestOptions {
 
 /** The version shippers see on `GET /`: 7.x, so they send typeless bulk requests without probing further. */
 export const ES_COMPAT_VERSION = '7.17.0';
-
-type EsError = { type: string; reason: string };
 
 function esError(reply: FastifyReply, status: number, error: EsError) {
   return reply
@@ -134,111 +131,4 @@ async function decodeBody(body: Buffer, encoding: string | undefined, maxBytes: 
     throw new Error(`unsupported Content-Encoding "${encoding}"; use gzip or none`);
   }
   return body.toString('utf8');
-}
-
-interface ItemResult {
-  action: string;
-  _index: string;
-  _id: string;
-  status: number;
-  result?: string;
-  _version?: number;
-  error?: EsError;
-}
-
-/**
- * Resolves each item's tenant, stores the good ones in one batch per tenant and host, and returns
- * one result per item in request order. A storage failure fails that batch's items with a 500.
- */
-async function storeItems(
-  items: BulkItem[],
-  principal: Principal | undefined,
-  ip: string,
-  receivedTs: number,
-  options: ElasticsearchIngestOptions,
-): Promise<ItemResult[]> {
-  const { tokens, store, counters } = options;
-  const byToken = new Map<string, Principal | undefined>();
-  const groups = new Map<string, { tenant: string; host: string; logs: LogRecord[]; at: number[] }>();
-  const results: ItemResult[] = items.map((item, n) => {
-    const base = {
-      action: item.action,
-      _index: item.index ?? '_all',
-      _id: item.id ?? randomBytes(12).toString('base64url'),
-    };
-    if (item.error || !item.doc) {
-      counters.error('parse', item.error?.type ?? 'no_document');
-      return {
-        ...base,
-        status: 400,
-        error: item.error ?? { type: 'parse_exception', reason: 'no document' },
-      };
-    }
-    let owner = principal;
-    if (!owner) {
-      if (item.index === undefined) {
-        return {
-          ...base,
-          status: 401,
-          error: {
-            type: 'security_exception',
-            reason: 'no token: send "Authorization: Bearer <token>" or use an ingest token as the index name',
-          },
-        };
-      }
-      if (!byToken.has(item.index)) byToken.set(item.index, tokens.authenticate(item.index));
-      owner = byToken.get(item.index);
-      if (!owner?.scopes.includes('ingest')) {
-        return {
-          ...base,
-          status: 401,
-          error: {
-            type: 'security_exception',
-            reason: 'the index name is not an ingest token, and the request carries no Authorization header',
-          },
-        };
-      }
-    }
-    const record = documentToRecord(item.doc, { host: ip, receivedTs });
-    const key = `${owner.tenant}\u0000${record.host}`;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { tenant: owner.tenant, host: record.host, logs: [], at: [] }));
-    group.logs.push(record);
-    group.at.push(n);
-    return { ...base, status: 201, result: 'created', _version: 1 };
-  });
-  for (const group of groups.values()) {
-    try {
-      await store.store(
-        group.tenant,
-        {
-          batch_id: `es-bulk:${randomUUID()}`,
-          agent_id: 'elasticsearch-bulk',
-          seq: 0,
-          host: group.host,
-          sent_ts: receivedTs,
-          metrics: [],
-          logs: group.logs,
-          events: [],
-        },
-        receivedTs,
-      );
-      counters.sent(group.logs.length);
-    } catch (error) {
-      counters.error('store', 'storage');
-      for (const n of group.at) {
-        const { action, _index, _id } = results[n]!;
-        results[n] = {
-          action,
-          _index,
-          _id,
-          status: 500,
-          error: { type: 'storage_exception', reason: (error as Error).message },
-        };
-      }
-    }
-  }
-  const failed = results.filter((r) => r.status >= 300).length;
-  if (failed > 0) counters.discarded('rejected', failed);
-  return results;
 }

@@ -166,6 +166,31 @@ export interface RetentionRequest {
   readonly chunk_rows?: number;
 }
 
+/**
+ * An Elasticsearch-style document id for one log record of a batch, unique per tenant and
+ * `index`: `create` stores the record only if the id is new, `index` replaces the record stored
+ * under it. Records without one (most shippers send none) are simply appended.
+ */
+export interface LogDocumentId {
+  readonly index: string;
+  readonly id: string;
+  readonly op: 'create' | 'index';
+}
+
+/** What became of a record with a document id; `conflict` (a `create` of a stored id) stored nothing. */
+export interface DocumentResult {
+  readonly result: 'created' | 'updated' | 'conflict';
+  /** 1 when created, one more on each replacement; for a conflict, the stored version. */
+  readonly version: number;
+}
+
+export interface WriteResult {
+  /** false: this batch id was stored before and nothing was written. */
+  readonly stored: boolean;
+  /** With `ids`: one entry per log record of the batch, undefined where it had no id. */
+  readonly documents?: ReadonlyArray<DocumentResult | undefined>;
+}
+
 /** Called after a batch commits, with its new log records (never for a duplicate batch). */
 export type LogListener = (tenant: string, records: readonly StoredLog[]) => void;
 
@@ -175,8 +200,16 @@ export type LogListener = (tenant: string, records: readonly StoredLog[]) => voi
  */
 export interface StorageBackend {
   readonly kind: string;
-  /** `stored: false` means this batch id was stored before and nothing was written. */
-  writeBatch(tenant: string, batch: IngestBatch, receivedTs: number): Promise<{ stored: boolean }>;
+  /**
+   * `stored: false` means this batch id was stored before and nothing was written. `ids` gives log
+   * records document ids (by position in `batch.logs`), checked and recorded in the same commit.
+   */
+  writeBatch(
+    tenant: string,
+    batch: IngestBatch,
+    receivedTs: number,
+    ids?: ReadonlyArray<LogDocumentId | undefined>,
+  ): Promise<WriteResult>;
   queryMetrics(tenant: string, query: MetricRangeQuery): Promise<SeriesBuckets[]>;
   /**
    * The newest sample at or after `since` of every series of these metrics: the fleet's current

@@ -19,6 +19,8 @@ import type {
   StoredEvent,
   TenantUsage,
   StoredLog,
+  LogDocumentId,
+  WriteResult,
 } from '../backend.ts';
 import { LogFeed, settle } from '../log-common.ts';
 import { labelsKey, matchesAll, toBuckets } from '../series.ts';
@@ -63,7 +65,12 @@ export class MemoryBackend implements StorageBackend {
     return data;
   }
 
-  writeBatch(tenant: string, batch: IngestBatch, receivedTs: number): Promise<{ stored: boolean }> {
+  writeBatch(
+    tenant: string,
+    batch: IngestBatch,
+    receivedTs: number,
+    ids?: ReadonlyArray<LogDocumentId | undefined>,
+  ): Promise<WriteResult> {
     const data = this.tenant(tenant);
     if (data.batches.has(batch.batch_id)) return Promise.resolve({ stored: false });
     data.batches.set(batch.batch_id, receivedTs);
@@ -76,7 +83,7 @@ export class MemoryBackend implements StorageBackend {
       }
       series.samples.set(sample.ts, sample.value);
     }
-    const stored = this.logs.write(tenant, batch);
+    const { stored, documents } = this.logs.write(tenant, batch, ids);
     const previous = data.hosts.get(batch.host);
     data.hosts.set(batch.host, {
       host: batch.host,
@@ -86,7 +93,7 @@ export class MemoryBackend implements StorageBackend {
       agent_version: batch.agent_version ?? null,
     });
     this.feed.emit(tenant, stored);
-    return Promise.resolve({ stored: true });
+    return Promise.resolve(ids ? { stored: true, documents } : { stored: true });
   }
 
   queryMetrics(tenant: string, query: MetricRangeQuery): Promise<SeriesBuckets[]> {

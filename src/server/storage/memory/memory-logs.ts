@@ -3,6 +3,8 @@ import type { ClusterEvent, IngestBatch, LogRecord } from '../../../model/index.
 import { eventMatcher, logMatcher } from '../../query/log-match.ts';
 import type {
   ContainerInfo,
+  DocumentResult,
+  LogDocumentId,
   EventSearch,
   HistogramCount,
   HistogramQuery,
@@ -24,6 +26,8 @@ interface TenantLogs {
   logs: Row<LogRecord>[];
   events: Row<ClusterEvent>[];
   containers: Map<string, ContainerInfo>;
+  /** `index\0id` → the row stored under that document id and its version. */
+  documents: Map<string, { seq: number; version: number }>;
 }
 
 /** Ordered by time, then arrival: the same order the SQLite backend's ids give. */
@@ -31,6 +35,16 @@ const byTime = <T extends { ts: number }>(a: Row<T>, b: Row<T>): number =>
   a.record.ts - b.record.ts || a.seq - b.seq;
 
 const containerKey = (r: LogRecord): string => r.container?.name ?? r.container?.id ?? '';
+
+/** A `create` of a live id conflicts; an `index` of one removes the old row for the new. */
+function claim(data: TenantLogs, key: LogDocumentId): DocumentResult {
+  const known = data.documents.get(`${key.index}\u0000${key.id}`);
+  const at = known ? data.logs.findIndex((r) => r.seq === known.seq) : -1;
+  if (!known || at < 0) return { result: 'created', version: 1 };
+  if (key.op === 'create') return { result: 'conflict', version: known.version };
+  data.logs.splice(at, 1);
+  return { result: 'updated', version: known.version + 1 };
+}
 
 /** Logs and events for the memory backend: linear scans, which is fine for the tests it serves. */
 export class MemoryLogs {
@@ -40,7 +54,7 @@ export class MemoryLogs {
   private tenant(name: string): TenantLogs {
     let data = this.tenants.get(name);
     if (!data) {
-      data = { logs: [], events: [], containers: new Map() };
+      data = { logs: [], events: [], containers: new Map(), documents: new Map() };
       this.tenants.set(name, data);
     }
     return data;
@@ -51,14 +65,25 @@ export class MemoryLogs {
     return { logs: data.logs.length, events: data.events.length };
   }
 
-  write(tenant: string, batch: IngestBatch): StoredLog[] {
+  write(
+    tenant: string,
+    batch: IngestBatch,
+    ids?: ReadonlyArray<LogDocumentId | undefined>,
+  ): { stored: StoredLog[]; documents: Array<DocumentResult | undefined> } {
     const data = this.tenant(tenant);
     const stored: StoredLog[] = [];
-    for (const log of batch.logs) {
+    const documents: Array<DocumentResult | undefined> = [];
+    for (const [n, log] of batch.logs.entries()) {
+      const key = ids?.[n];
+      const outcome = key && claim(data, key);
+      documents.push(outcome);
+      if (outcome?.result === 'conflict') continue;
       const seq = ++this.seq;
       const record = { ...log, id: `m${seq}` };
       data.logs.push({ seq, record });
       stored.push(record);
+      if (key && outcome)
+        data.documents.set(`${key.index}\u0000${key.id}`, { seq, version: outcome.version });
     }
     for (const event of batch.events) {
       const seq = ++this.seq;
@@ -78,7 +103,7 @@ export class MemoryLogs {
         last_action: s.action ?? old?.last_action ?? null,
       });
     }
-    return stored;
+    return { stored, documents };
   }
 
   searchLogs(tenant: string, search: LogSearch): Page<StoredLog> {

@@ -22,12 +22,20 @@ export function dropCountsSql(day: number): string {
   return `DROP TABLE IF EXISTS logcounts_d${day};`;
 }
 
-/** Adds a batch's lines to the counts: one upsert per (day, minute, severity) the batch touches. */
+/** The upsert that adds `count` lines to one (tenant, minute, severity) of a day's counts. */
+export function addCountSql(day: number): string {
+  return `INSERT INTO logcounts_d${day} (tenant, minute, severity, count) VALUES (?, ?, ?, ?)
+    ON CONFLICT (tenant, minute, severity) DO UPDATE SET count = count + excluded.count`;
+}
+
+/**
+ * Adds a batch's lines to the counts: one upsert per (day, minute, severity) the batch touches,
+ * through the day's prepared statement (`undefined` for a day made before counts existed).
+ */
 export function countLogs(
-  db: Database.Database,
   tenant: string,
   logs: readonly LogRecord[],
-  has: (day: number) => boolean,
+  addCount: (day: number) => Database.Statement | undefined,
 ): void {
   const tally = new Map<string, number>();
   for (const log of logs) {
@@ -36,11 +44,7 @@ export function countLogs(
   }
   for (const [key, n] of tally) {
     const [day, minute, severity] = key.split(':').map(Number) as [number, number, number];
-    if (!has(day)) continue;
-    db.prepare(
-      `INSERT INTO logcounts_d${day} (tenant, minute, severity, count) VALUES (?, ?, ?, ?)
-       ON CONFLICT (tenant, minute, severity) DO UPDATE SET count = count + excluded.count`,
-    ).run(tenant, minute, severity, n);
+    addCount(day)?.run(tenant, minute, severity, n);
   }
 }
 

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ClusterEvent, IngestBatch, LogRecord } from '../../../model/index.ts';
-import type { StoredLog } from '../backend.ts';
+import type { DocumentResult, LogDocumentId, StoredLog } from '../backend.ts';
 import { containerSightings, dayOf } from '../log-common.ts';
+import { DocumentIds, type FtsValues } from './doc-ids.ts';
 import { countLogs } from './log-counts.ts';
 import { ftsFieldsText } from './log-sql.ts';
 import type { Partitions } from './partitions.ts';
@@ -16,12 +17,28 @@ export function parseRecordId(id: string): { day: number; rowid: number } | unde
   return m ? { day: Number(m[1]), rowid: Number(m[2]) } : undefined;
 }
 
+/** The full-text columns of a record: message, host, source, service, container, format, fields. */
+export function ftsValues(log: LogRecord): FtsValues {
+  const c = log.container;
+  const container = [c?.name, c?.image, c?.id].filter((x) => x !== undefined).join(' ');
+  return [
+    log.message,
+    log.host,
+    log.source,
+    log.service ?? null,
+    container === '' ? null : container,
+    log.format ?? null,
+    ftsFieldsText(log.fields),
+  ];
+}
+
 /**
  * Writes a batch's logs, events and container sightings. Runs inside the backend's batch
  * transaction, so a batch is all stored or not at all; the caller commits and then acknowledges.
  */
 export class LogWriter {
   private readonly upsertContainer: Database.Statement;
+  private readonly documents: DocumentIds;
 
   constructor(
     private readonly db: Database.Database,
@@ -34,28 +51,49 @@ export class LogWriter {
         id = coalesce(excluded.id, id), image = coalesce(excluded.image, image),
         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
         state = coalesce(excluded.state, state), last_action = coalesce(excluded.last_action, last_action)`);
+    this.documents = new DocumentIds(db, partitions, ftsValues);
   }
 
-  /** Returns the stored logs with their ids when `withRecords` (someone is tailing), else []. */
-  write(tenant: string, batch: IngestBatch, withRecords: boolean): StoredLog[] {
+  /**
+   * Returns the stored logs with their ids when `withRecords` (someone is tailing), else [], and
+   * with `ids` what became of each record that has a document id (a conflict is not written).
+   */
+  write(
+    tenant: string,
+    batch: IngestBatch,
+    withRecords: boolean,
+    ids?: ReadonlyArray<LogDocumentId | undefined>,
+  ): { stored: StoredLog[]; documents?: Array<DocumentResult | undefined> } {
     const stored: StoredLog[] = [];
-    for (const log of batch.logs) {
+    const documents: Array<DocumentResult | undefined> = [];
+    for (let n = 0; n < batch.logs.length; n++) {
+      const log = batch.logs[n]!;
+      const key = ids?.[n];
+      const outcome = key && this.documents.claim(tenant, key);
+      documents.push(outcome);
+      if (outcome?.result === 'conflict') continue;
       const id = this.writeLog(tenant, log);
       if (withRecords) stored.push({ ...log, id });
+      if (key && outcome) this.documents.remember(tenant, key, id, outcome.version);
     }
-    countLogs(this.db, tenant, batch.logs, (day) => this.partitions.hasCounts(day));
+    const written = ids ? batch.logs.filter((_, n) => documents[n]?.result !== 'conflict') : batch.logs;
+    countLogs(tenant, written, (day) => this.addCount(day));
     for (const event of batch.events) this.writeEvent(tenant, event);
     for (const s of containerSightings(batch)) {
       this.upsertContainer.run(tenant, s.host, s.name, s.id, s.image, s.first, s.ts, s.state, s.action);
     }
-    return stored;
+    return { stored, documents: ids ? documents : undefined };
   }
 
   /** One line with its per-minute count (the batch path counts a whole batch at once instead). */
   writeCountedLog(tenant: string, log: LogRecord): string {
     const id = this.writeLog(tenant, log);
-    countLogs(this.db, tenant, [log], (day) => this.partitions.hasCounts(day));
+    countLogs(tenant, [log], (day) => this.addCount(day));
     return id;
+  }
+
+  private addCount(day: number): Database.Statement | undefined {
+    return this.partitions.has(day) ? this.partitions.forWrite(day).addCount : undefined;
   }
 
   writeLog(tenant: string, log: LogRecord): string {
@@ -80,17 +118,7 @@ export class LogWriter {
       JSON.stringify(rest),
       log.pattern ?? null,
     );
-    const container = [c?.name, c?.image, c?.id].filter((x) => x !== undefined).join(' ');
-    s.insertFts.run(
-      rowid,
-      message,
-      log.host,
-      log.source,
-      log.service ?? null,
-      container === '' ? null : container,
-      log.format ?? null,
-      ftsFieldsText(log.fields),
-    );
+    s.insertFts.run(rowid, ...ftsValues(log));
     return recordId(day, rowid);
   }
 

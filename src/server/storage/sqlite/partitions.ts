@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3';
 import { BirdseyeError } from '../../../core/errors.ts';
 import { DAY_MS } from '../log-common.ts';
-import { countsSchema, dropCountsSql } from './log-counts.ts';
+import { addCountSql, countsSchema, dropCountsSql } from './log-counts.ts';
 import { DAY_US, dropPartitionSql, ID_SLOT, partitionSchema } from './schema.ts';
 
 interface DayStatements {
   insertLog: Database.Statement;
   insertFts: Database.Statement;
   insertEvent: Database.Statement;
+  /** Undefined for a day made before per-minute counts existed. */
+  addCount: Database.Statement | undefined;
   maxLogId: Database.Statement<[number, number], { m: number | null }>;
   maxEventId: Database.Statement<[number, number], { m: number | null }>;
 }
@@ -101,6 +103,7 @@ export class Partitions {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertEvent: this.db.prepare(`INSERT INTO events_d${day} (id, tenant, ts, record) VALUES (?, ?, ?, ?)`),
+      addCount: this.counted.has(day) ? this.db.prepare(addCountSql(day)) : undefined,
       maxLogId: this.db.prepare(`SELECT max(id) AS m FROM logs_d${day} WHERE id BETWEEN ? AND ?`),
       maxEventId: this.db.prepare(`SELECT max(id) AS m FROM events_d${day} WHERE id BETWEEN ? AND ?`),
     };
@@ -159,7 +162,11 @@ export class Partitions {
     const days = this.list().filter((d) => (d + 1) * DAY_MS <= cutoffTs);
     if (days.length === 0) return 0;
     try {
-      this.db.transaction(() => days.forEach((d) => this.db.exec(dropPartitionSql(d) + dropCountsSql(d))))();
+      this.db.transaction(() => {
+        days.forEach((d) => this.db.exec(dropPartitionSql(d) + dropCountsSql(d)));
+        // Document ids of lines in the dropped days point nowhere now.
+        this.db.prepare('DELETE FROM doc_ids WHERE day <= ?').run(Math.max(...days));
+      })();
     } catch (cause) {
       throw new BirdseyeError(
         'BE_STORAGE',

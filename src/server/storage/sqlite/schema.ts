@@ -11,6 +11,9 @@
  *   (attached databases are not atomic together in WAL mode).
  * - `patterns` holds one row per mined log pattern, `pattern_counts` its lines per minute; a log
  *   row's `pattern` column names its pattern (indexed per day for `pattern:<id>` and grouping).
+ * - `doc_ids` maps an Elasticsearch `_id` (per tenant and index) to the log row stored under it, so
+ *   a resent `_bulk` item is recognised; only items that carry an `_id` have a row. A mapping whose
+ *   row is gone (retention) counts as absent. Added on open to older files (CREATE IF NOT EXISTS).
  * `user_version` records the schema version: 1 had flat `logs`/`events` tables (migrated on open);
  * 2 had no `pattern` column on logs (added on open).
  */
@@ -56,6 +59,15 @@ CREATE TABLE IF NOT EXISTS containers (
   state TEXT,
   last_action TEXT,
   PRIMARY KEY (tenant, host, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS doc_ids (
+  tenant TEXT NOT NULL,
+  idx TEXT NOT NULL,
+  doc_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  log_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  PRIMARY KEY (tenant, idx, doc_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS patterns (
   tenant TEXT NOT NULL,

@@ -22,6 +22,9 @@ import type {
   StoredEvent,
   StoredLog,
   TenantUsage,
+  LogDocumentId,
+  WriteResult,
+  DocumentResult,
 } from '../backend.ts';
 import { LogFeed, settle } from '../log-common.ts';
 import { labelsKey, matchesAll } from '../series.ts';
@@ -63,7 +66,12 @@ export class SqliteBackend implements StorageBackend {
   private readonly seriesIds = new Map<string, number>();
   private closed = false;
   private readonly stmt;
-  private readonly write: (tenant: string, batch: IngestBatch, receivedTs: number) => StoredLog[] | null;
+  private readonly write: (
+    tenant: string,
+    batch: IngestBatch,
+    receivedTs: number,
+    ids: ReadonlyArray<LogDocumentId | undefined> | undefined,
+  ) => { stored: StoredLog[]; documents?: Array<DocumentResult | undefined> } | null;
   private readonly partitions: Partitions;
   private readonly statements: StatementCache;
   private readonly logs: LogReader;
@@ -135,25 +143,32 @@ export class SqliteBackend implements StorageBackend {
       ),
     };
 
-    this.write = this.db.transaction((tenant: string, batch: IngestBatch, receivedTs: number) => {
-      if (this.stmt.insertBatch.run(tenant, batch.batch_id, receivedTs).changes === 0) return null;
-      for (const sample of batch.metrics) {
-        const id = this.seriesId(tenant, sample.name, sample.labels);
-        this.stmt.insertSample.run(id, sample.ts, sample.value);
-        this.rollups.noteSample(id, sample.ts);
-      }
-      this.rollups.rebuildLate();
-      const stored = this.writer.write(tenant, batch, this.feed.active);
-      this.stmt.upsertHost.run(
-        tenant,
-        batch.host,
-        receivedTs,
-        receivedTs,
-        batch.agent_id,
-        batch.agent_version ?? null,
-      );
-      return stored;
-    });
+    this.write = this.db.transaction(
+      (
+        tenant: string,
+        batch: IngestBatch,
+        receivedTs: number,
+        ids: ReadonlyArray<LogDocumentId | undefined> | undefined,
+      ) => {
+        if (this.stmt.insertBatch.run(tenant, batch.batch_id, receivedTs).changes === 0) return null;
+        for (const sample of batch.metrics) {
+          const id = this.seriesId(tenant, sample.name, sample.labels);
+          this.stmt.insertSample.run(id, sample.ts, sample.value);
+          this.rollups.noteSample(id, sample.ts);
+        }
+        this.rollups.rebuildLate();
+        const stored = this.writer.write(tenant, batch, this.feed.active, ids);
+        this.stmt.upsertHost.run(
+          tenant,
+          batch.host,
+          receivedTs,
+          receivedTs,
+          batch.agent_id,
+          batch.agent_version ?? null,
+        );
+        return stored;
+      },
+    );
   }
 
   private seriesId(tenant: string, name: string, labels: Record<string, string>): number {
@@ -173,11 +188,16 @@ export class SqliteBackend implements StorageBackend {
     if (this.closed) throw new BirdseyeError('BE_STORAGE', 'storage is closed');
   }
 
-  writeBatch(tenant: string, batch: IngestBatch, receivedTs: number): Promise<{ stored: boolean }> {
+  writeBatch(
+    tenant: string,
+    batch: IngestBatch,
+    receivedTs: number,
+    ids?: ReadonlyArray<LogDocumentId | undefined>,
+  ): Promise<WriteResult> {
     this.open();
-    let stored: StoredLog[] | null;
+    let written: ReturnType<typeof this.write>;
     try {
-      stored = this.write(tenant, batch, receivedTs);
+      written = this.write(tenant, batch, receivedTs, ids);
     } catch (cause) {
       // A failed transaction rolled back whole, but ids and days cached inside it may not exist.
       this.seriesIds.clear();
@@ -186,8 +206,10 @@ export class SqliteBackend implements StorageBackend {
       this.statements.clear();
       throw cause;
     }
-    if (stored) this.feed.emit(tenant, stored);
-    return Promise.resolve({ stored: stored !== null });
+    if (!written) return Promise.resolve({ stored: false });
+    this.feed.emit(tenant, written.stored);
+    const { documents } = written;
+    return Promise.resolve(documents ? { stored: true, documents } : { stored: true });
   }
 
   queryMetrics(tenant: string, query: MetricRangeQuery): Promise<SeriesBuckets[]> {
