@@ -12,6 +12,11 @@ export interface Emitted {
    * did not get to save the position itself (see `Flow.recoveredCheckpoint`).
    */
   checkpoint?: string;
+  /**
+   * For a source with several independent positions (Docker: one per container, one for events):
+   * which of them `checkpoint` is. The newest checkpoint of each key is recovered separately.
+   */
+  checkpointKey?: string;
 }
 
 /**
@@ -37,6 +42,8 @@ export interface Flow {
    * are already buffered, so resume after it (it is newer than any position the source saved).
    */
   readonly recoveredCheckpoint?: string | undefined;
+  /** The same for checkpoints emitted with a `checkpointKey`, by key. */
+  readonly recoveredCheckpoints?: ReadonlyMap<string, string>;
 }
 
 /** A source produces records and hands them to the pipeline through `emit`. */

@@ -12,7 +12,7 @@ import { describeEndpoint, resolveEndpoint, type DockerEndpoint } from './endpoi
 import { readEvents, type ReadEvent } from './events.ts';
 import { LogFollower } from './log-follower.ts';
 import { logsWanted } from './log-filter.ts';
-import { PositionStore } from './position-store.ts';
+import { encodePosition, EVENTS_KEY, PositionStore } from './position-store.ts';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -78,6 +78,7 @@ export class DockerSource implements Source {
       (async () => {
         await mkdir(this.context.stateDir, { recursive: true });
         await this.positions.load();
+        this.positions.recover(this.flow.recoveredCheckpoints);
         this.track(this.followEvents());
         await this.tick();
       })(),
@@ -172,8 +173,9 @@ export class DockerSource implements Source {
   private async emitEvents(events: ReadEvent[]): Promise<void> {
     for (let wait = this.flow.room(events.length); wait; wait = this.flow.room(events.length)) await wait;
     const position = events.at(-1)!.position;
-    const accepted = this.emit({ events: events.map((e) => e.event) }, () =>
-      this.positions.commitEvents(position),
+    const accepted = this.emit(
+      { events: events.map((e) => e.event), checkpoint: encodePosition(position), checkpointKey: EVENTS_KEY },
+      () => this.positions.commitEvents(position),
     );
     if (accepted) this.counters.received(events.length);
     else this.counters.error('emit', 'refused');
