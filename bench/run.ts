@@ -8,3 +8,4 @@ await import('./storage.ts');
 await import('./patterns.ts');
 await import('./ui-overview.ts');
 await import('./journald.ts');
+await import('./docker.ts');
