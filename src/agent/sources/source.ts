@@ -68,4 +68,10 @@ export interface SourceContext {
   readonly stateDir: string;
   /** Where a source reports its counters; a source without one keeps them to itself. */
   readonly telemetry?: Telemetry;
+  /**
+   * The emit and flow of the pipeline for another tenant's ingest token, opened on first use, for
+   * records whose token a source learns while running (a Docker container's label). Without it
+   * (tests, tools) such records go with the source's own token.
+   */
+  readonly tenant?: (sourceId: string, token: string) => Promise<{ emit: Emit; flow: Flow }>;
 }

@@ -52,7 +52,7 @@ export class LogFollower {
 
   constructor(
     readonly info: ContainerInfo,
-    private readonly deps: FollowerDeps,
+    private deps: FollowerDeps,
   ) {
     this.joiner = new MultilineJoiner({ max_bytes: deps.config.max_line_bytes });
   }
@@ -159,6 +159,11 @@ export class LogFollower {
         i += chunk.length;
       }
     });
+  }
+
+  /** Sends this container's records through another pipeline (its tenant's); before `run()` only. */
+  route(emit: Emit, flow: Flow): void {
+    this.deps = { ...this.deps, emit, flow };
   }
 
   stop(): void {
