@@ -79,21 +79,35 @@ async function window(pids: number[], during?: (end: number) => Promise<void>) {
 }
 
 /** A stand-in for the server's native ingest: counts log records, acknowledges every batch. */
-function receiver(): Promise<{ server: Server; url: string; logs: () => number }> {
+function receiver(): Promise<{ server: Server; url: string; logs: () => number; resent: () => number }> {
   let logs = 0;
+  let resent = 0;
+  const seen = new Set<string>();
   const server = createServer((request, response) => {
     const parts: Buffer[] = [];
     request.on('data', (part: Buffer) => parts.push(part));
     request.on('end', () => {
-      const batch = JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as { logs: unknown[] };
-      logs += batch.logs.length;
+      const before = seen.size;
+      const batch = JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as {
+        batch_id: string;
+        logs: unknown[];
+      };
+      // A resent batch (its answer came too late) holds no new lines.
+      if (!seen.has(batch.batch_id)) logs += batch.logs.length;
+      seen.add(batch.batch_id);
+      resent += seen.size === before ? 1 : 0;
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       const address = server.address() as { port: number };
-      resolve({ server, url: `http://127.0.0.1:${address.port}`, logs: () => logs });
+      resolve({
+        server,
+        url: `http://127.0.0.1:${address.port}`,
+        logs: () => logs,
+        resent: () => resent,
+      });
     }),
   );
 }
@@ -153,7 +167,7 @@ try {
   const rss = rssMb(agentPid);
   await agent.stop();
   console.log(
-    `docker: agent watching ${CONTAINERS} containers at ${INTERVAL_MS / 1000} s, ${rate.toFixed(0)} lines/s shipped: ` +
+    `docker: agent watching ${CONTAINERS} containers at ${INTERVAL_MS / 1000} s, ${rate.toFixed(0)} lines/s shipped (${sink.resent()} batches resent): ` +
       `CPU ${agentCpu!.toFixed(2)} % of a core (target < 2), RSS ${rss.toFixed(1)} MB, max ${rssMax.toFixed(1)} MB (target < 80) (load ${load()})`,
   );
   console.log(
