@@ -10,3 +10,4 @@ await import('./overview-api.ts');
 await import('./ui-overview.ts');
 await import('./journald-source.ts');
 await import('./journald.ts');
+await import('./docker.ts');

@@ -16,6 +16,7 @@ import type { Source } from './sources/source.ts';
 import { SOURCES } from './sources/registry.ts';
 import { agentStatus, type AgentStatus } from './status/agent-status.ts';
 import { startSelfReport } from './status/self-report.ts';
+import { rememberedTenants, rememberTenant } from './tenants.ts';
 
 export interface AgentOptions {
   /** Shared with the server in `birdseye up`, so one /metrics shows both. */
@@ -92,7 +93,18 @@ export async function startAgent(
   const stateDir = path.join(path.resolve(config.data_dir), 'agent');
   const sequence = new BatchSequence(stateDir);
 
-  const context = { hostName: config.host_name, log, stateDir, telemetry };
+  const tenants: { open?: (token: string) => Promise<Pipeline> } = {};
+  const opening = new Map<string, Promise<Pipeline>>();
+  const context = {
+    hostName: config.host_name,
+    log,
+    stateDir,
+    telemetry,
+    tenant: async (sourceId: string, sourceToken: string) => {
+      const pipeline = await tenants.open!(sourceToken);
+      return { emit: pipeline.emitFor(sourceId), flow: pipeline.flow(sourceId) };
+    },
+  };
   const sources = Object.values(SOURCES)
     .flatMap((create) => create(config, context) ?? [])
     .filter((s): s is Source => s !== undefined);
@@ -115,47 +127,70 @@ export async function startAgent(
   const stopAll = async () => {
     stopSelfReport();
     await Promise.all(sources.map((s) => s.stop()));
+    await Promise.allSettled(opening.values());
     await Promise.all([...pipelines.values()].map(({ pipeline }) => pipeline.stop(SHUTDOWN_DEADLINE_MS)));
     await Promise.all([...pipelines.values()].flatMap(({ sinks }) => sinks.map((sink) => sink.close())));
   };
+  const bufferDir = path.join(stateDir, 'buffer');
+  const open = async (sourceToken: string | undefined) => {
+    const key = sourceToken ?? token;
+    // The Birdseye server first (when set), then every other configured sink, each for this token.
+    const target = {
+      serverUrl: serverUrl ?? '',
+      token: key,
+      telemetry,
+      log,
+      ...(options.tls ? { tls: options.tls } : {}),
+    };
+    const sinks = Object.entries(SINKS)
+      .filter(([kind]) => (kind === 'birdseye' ? serverUrl !== undefined : extraSinkKinds.includes(kind)))
+      .map(([, create]) => create(config, target))
+      .filter((s): s is Sink => s !== undefined);
+    const [sink, ...extraSinks] = sinks as [Sink, ...Sink[]];
+    const pipeline = await Pipeline.open({
+      id:
+        sourceToken === undefined
+          ? 'default'
+          : `token-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`,
+      sink,
+      extraSinks,
+      sequence,
+      hostName: config.host_name,
+      version: VERSION,
+      telemetry,
+      log,
+      bufferDir,
+      buffer: config.agent.buffer,
+      maxQueueEvents: config.agent.max_queue_events,
+      batchMaxEvents: config.agent.batch_max_events,
+      batchMaxWaitMs: config.agent.batch_max_wait_ms,
+      retryInitialBackoffMs: config.agent.retry_initial_backoff_ms,
+      retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
+      catchUpLogIntervalMs: config.agent.catch_up_log_interval_ms,
+    });
+    pipelines.set(key, { pipeline, sinks });
+    return pipeline;
+  };
+  // Tokens a source asks for while running (a container's label): opened once, remembered on disk.
+  tenants.open = (sourceToken: string) => {
+    const known = pipelines.get(sourceToken);
+    if (known) return Promise.resolve(known.pipeline);
+    let pipeline = opening.get(sourceToken);
+    if (!pipeline) {
+      pipeline = (async () => {
+        rememberTenant(bufferDir, sourceToken);
+        return open(sourceToken);
+      })();
+      // A failed open (disk full) is tried again by the next request.
+      pipeline.catch(() => opening.delete(sourceToken));
+      opening.set(sourceToken, pipeline);
+    }
+    return pipeline;
+  };
   try {
-    for (const sourceToken of new Set([undefined, ...sources.map((s) => s.token)])) {
-      const key = sourceToken ?? token;
-      // The Birdseye server first (when set), then every other configured sink, each for this token.
-      const target = {
-        serverUrl: serverUrl ?? '',
-        token: key,
-        telemetry,
-        log,
-        ...(options.tls ? { tls: options.tls } : {}),
-      };
-      const sinks = Object.entries(SINKS)
-        .filter(([kind]) => (kind === 'birdseye' ? serverUrl !== undefined : extraSinkKinds.includes(kind)))
-        .map(([, create]) => create(config, target))
-        .filter((s): s is Sink => s !== undefined);
-      const [sink, ...extraSinks] = sinks as [Sink, ...Sink[]];
-      const pipeline = await Pipeline.open({
-        id:
-          sourceToken === undefined
-            ? 'default'
-            : `token-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`,
-        sink,
-        extraSinks,
-        sequence,
-        hostName: config.host_name,
-        version: VERSION,
-        telemetry,
-        log,
-        bufferDir: path.join(stateDir, 'buffer'),
-        buffer: config.agent.buffer,
-        maxQueueEvents: config.agent.max_queue_events,
-        batchMaxEvents: config.agent.batch_max_events,
-        batchMaxWaitMs: config.agent.batch_max_wait_ms,
-        retryInitialBackoffMs: config.agent.retry_initial_backoff_ms,
-        retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
-        catchUpLogIntervalMs: config.agent.catch_up_log_interval_ms,
-      });
-      pipelines.set(key, { pipeline, sinks });
+    const configured = [undefined, ...sources.map((s) => s.token)];
+    for (const sourceToken of new Set([...configured, ...rememberedTenants(bufferDir)])) {
+      if (sourceToken === undefined || !pipelines.has(sourceToken)) await open(sourceToken);
     }
     for (const source of sources) {
       const { pipeline } = pipelines.get(source.token ?? token)!;

@@ -175,13 +175,26 @@ describe('agent pipeline durability', () => {
     emit({ metrics: samples(5), checkpoint: 'cursor-5' });
     emit({ metrics: samples(5, 5), checkpoint: 'cursor-10' });
     first.emitFor('other')({ metrics: samples(1, 10), checkpoint: 'o-1' });
+    const docker = first.emitFor('docker');
+    docker({ metrics: samples(1, 11), checkpoint: 'a-1', checkpointKey: 'a' });
+    docker({ metrics: samples(1, 12), checkpoint: 'b-1', checkpointKey: 'b' });
+    docker({ metrics: samples(1, 13), checkpoint: 'a-2', checkpointKey: 'a' });
     await first.stop(50);
 
     const up = new MemorySink();
     const second = await openTestPipeline(up, { stateDir, batchMaxEvents: 10 });
     assert.equal(second.flow('journald').recoveredCheckpoint, 'cursor-10');
     assert.equal(second.flow('other').recoveredCheckpoint, 'o-1');
-    await until(() => up.delivered.reduce((n, b) => n + b.metrics.length, 0) === 11, 'the buffered records');
+    assert.deepEqual(
+      [...second.flow('docker').recoveredCheckpoints!],
+      [
+        ['a', 'a-2'],
+        ['b', 'b-1'],
+      ],
+    );
+    assert.equal(second.flow('docker').recoveredCheckpoint, undefined);
+    assert.equal(second.flow('journald').recoveredCheckpoints!.size, 0);
+    await until(() => up.delivered.reduce((n, b) => n + b.metrics.length, 0) === 14, 'the buffered records');
     await second.stop(1000);
     // Delivered and acknowledged: nothing is recovered any more.
     const third = await openTestPipeline(new MemorySink(), { stateDir });

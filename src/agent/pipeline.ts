@@ -49,7 +49,7 @@ interface Chunk {
   logs: LogRecord[];
   events: ClusterEvent[];
   onDurable: (() => void) | undefined;
-  /** The emitting source's position after this chunk. */
+  /** The emitting source's position after this chunk, under `<source id>` or `<source id>/<key>`. */
   checkpoint: { source: string; value: string } | undefined;
 }
 
@@ -151,6 +151,11 @@ export class Pipeline {
       room: (n) => this.room(n),
       capacity: this.capacity,
       recoveredCheckpoint: this.recovered.get(sourceId),
+      recoveredCheckpoints: new Map(
+        [...this.recovered]
+          .filter(([key]) => key.startsWith(`${sourceId}/`))
+          .map(([key, value]) => [key.slice(sourceId.length + 1), value]),
+      ),
     };
   }
 
@@ -205,7 +210,8 @@ export class Pipeline {
     else {
       chunk.onDurable = onDurable;
       if (records.checkpoint !== undefined && sourceId !== undefined) {
-        chunk.checkpoint = { source: sourceId, value: records.checkpoint };
+        const key = records.checkpointKey === undefined ? '' : `/${records.checkpointKey}`;
+        chunk.checkpoint = { source: `${sourceId}${key}`, value: records.checkpoint };
       }
     }
     if (size > 0 || chunk.onDurable || chunk.checkpoint) {

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dockerSchema } from '../../src/agent/sources/docker/config.ts';
 import { DockerSource } from '../../src/agent/sources/docker/docker.ts';
+import { MemorySink } from '../../src/agent/sinks/memory/memory-sink.ts';
 import type { Emitted } from '../../src/agent/sources/source.ts';
+import { openTestPipeline } from '../../src/agent/testing.ts';
 import { createLogger } from '../../src/core/logger.ts';
-import type { ClusterEvent, LogRecord, MetricSample } from '../../src/model/index.ts';
+import type { ClusterEvent, IngestBatch, LogRecord, MetricSample } from '../../src/model/index.ts';
 import { TestDockerd } from '../helpers/dockerd.ts';
 
 /**
@@ -220,5 +222,50 @@ describe('docker source (real dockerd)', { timeout: 90_000 }, () => {
       second.events.filter((e) => seen.has(key(e))),
       [],
     );
+  });
+
+  it('after a kill between the buffer write and the positions file, reads nothing twice', async () => {
+    // The source on the real pipeline and disk buffer; the server is down, so every batch stays buffered.
+    const stateDir = tmp();
+    const config = dockerSchema.parse({ socket_path: engine.socketPath, interval_ms: 500 });
+    const context = { hostName: 'node-1', log: createLogger('silent', 'json'), stateDir };
+    const down = new MemorySink(() => ({ outcome: 'retryable', reason: 'down' }));
+    const first = await openTestPipeline(down, { stateDir });
+    const source = new DockerSource(config, context);
+    source.start(first.emitFor('docker'), first.flow('docker'));
+    await sleep(300);
+    const script = 'i=1; while [ $i -le 300 ]; do echo "w=$i"; i=$((i+1)); done; echo done; sleep 60';
+    const id = await engine.run({ name: 'window', cmd: ['sh', '-c', script] });
+    // The shipper retries the first batch for ever, so what is buffered shows in the positions only.
+    const messages = (batches: IngestBatch[]) =>
+      batches.flatMap((b) => b.logs.filter((r) => r.container?.name === 'window').map((r) => r.message));
+    let seen = { position: '', since: 0 };
+    await until(() => {
+      const position = JSON.stringify(source.positions.log(id) ?? null);
+      if (position !== seen.position) seen = { position, since: Date.now() };
+      return position !== 'null' && first.backlog === 0 && Date.now() - seen.since > 1500;
+    }, 'the positions to settle');
+    await source.stop();
+    await first.stop(0);
+    // What a kill -9 right after the buffer write leaves: the records buffered, the file not written.
+    rmSync(path.join(stateDir, 'docker.positions.json'));
+
+    const up = new MemorySink();
+    const second = await openTestPipeline(up, { stateDir });
+    const again = new DockerSource(config, context);
+    again.start(second.emitFor('docker'), second.flow('docker'));
+    running.push({ logs: [], events: [], metrics: [], stop: () => again.stop() });
+    await until(() => messages(up.delivered).includes('done'), 'the buffered lines delivered');
+    await sleep(1500); // a source that read the container again would have sent its lines by now
+    await again.stop();
+    await second.stop(2000);
+    assert.deepEqual(messages(up.delivered), [
+      ...Array.from({ length: 300 }, (_, i) => `w=${i + 1}`),
+      'done',
+    ]);
+    const starts = up.delivered.flatMap((b) =>
+      b.events.filter((e) => e.action === 'start' && e.actor?.name === 'window'),
+    );
+    assert.equal(starts.length, 1, 'the start event once');
   });
 });

@@ -12,6 +12,11 @@ export interface Emitted {
    * did not get to save the position itself (see `Flow.recoveredCheckpoint`).
    */
   checkpoint?: string;
+  /**
+   * For a source with several independent positions (Docker: one per container, one for events):
+   * which of them `checkpoint` is. The newest checkpoint of each key is recovered separately.
+   */
+  checkpointKey?: string;
 }
 
 /**
@@ -37,6 +42,8 @@ export interface Flow {
    * are already buffered, so resume after it (it is newer than any position the source saved).
    */
   readonly recoveredCheckpoint?: string | undefined;
+  /** The same for checkpoints emitted with a `checkpointKey`, by key. */
+  readonly recoveredCheckpoints?: ReadonlyMap<string, string>;
 }
 
 /** A source produces records and hands them to the pipeline through `emit`. */
@@ -61,4 +68,10 @@ export interface SourceContext {
   readonly stateDir: string;
   /** Where a source reports its counters; a source without one keeps them to itself. */
   readonly telemetry?: Telemetry;
+  /**
+   * The emit and flow of the pipeline for another tenant's ingest token, opened on first use, for
+   * records whose token a source learns while running (a Docker container's label). Without it
+   * (tests, tools) such records go with the source's own token.
+   */
+  readonly tenant?: (sourceId: string, token: string) => Promise<{ emit: Emit; flow: Flow }>;
 }

@@ -11,8 +11,8 @@ import { EngineClient } from './engine-client.ts';
 import { describeEndpoint, resolveEndpoint, type DockerEndpoint } from './endpoint.ts';
 import { readEvents, type ReadEvent } from './events.ts';
 import { LogFollower } from './log-follower.ts';
-import { logsWanted } from './log-filter.ts';
-import { PositionStore } from './position-store.ts';
+import { logsWanted, TOKEN_LABEL } from './log-filter.ts';
+import { encodePosition, EVENTS_KEY, PositionStore } from './position-store.ts';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -78,6 +78,7 @@ export class DockerSource implements Source {
       (async () => {
         await mkdir(this.context.stateDir, { recursive: true });
         await this.positions.load();
+        this.positions.recover(this.flow.recoveredCheckpoints);
         this.track(this.followEvents());
         await this.tick();
       })(),
@@ -110,6 +111,7 @@ export class DockerSource implements Source {
   private follow(info: ContainerInfo): void {
     if (!this.config.logs.enabled || !info.running || this.stopped || this.followers.has(info.id)) return;
     if (!logsWanted(info, this.config.logs)) return;
+    // Taken at once, so a second start event while the tenant's pipeline opens finds it followed.
     const follower = new LogFollower(info, {
       client: this.client,
       config: this.config.logs,
@@ -121,11 +123,21 @@ export class DockerSource implements Source {
     });
     this.followers.set(info.id, follower);
     this.track(
-      follower
-        .run()
+      this.routed(follower)
+        .then(() => follower.run())
         .catch((error: unknown) => this.problem('logs', error))
         .finally(() => this.followers.delete(info.id)),
     );
+  }
+
+  /** Points a follower of a container labelled `birdseye.token` at that tenant's pipeline. */
+  private async routed(follower: LogFollower): Promise<void> {
+    const token = follower.info.labels[TOKEN_LABEL];
+    if (!token || !this.context.tenant) return;
+    const tenant = await this.context.tenant(this.id, token);
+    // That pipeline's buffer may hold this container's newest position (see position-store.ts).
+    this.positions.recover(tenant.flow.recoveredCheckpoints);
+    follower.route(tenant.emit, tenant.flow);
   }
 
   private async followEvents(): Promise<void> {
@@ -172,8 +184,9 @@ export class DockerSource implements Source {
   private async emitEvents(events: ReadEvent[]): Promise<void> {
     for (let wait = this.flow.room(events.length); wait; wait = this.flow.room(events.length)) await wait;
     const position = events.at(-1)!.position;
-    const accepted = this.emit({ events: events.map((e) => e.event) }, () =>
-      this.positions.commitEvents(position),
+    const accepted = this.emit(
+      { events: events.map((e) => e.event), checkpoint: encodePosition(position), checkpointKey: EVENTS_KEY },
+      () => this.positions.commitEvents(position),
     );
     if (accepted) this.counters.received(events.length);
     else this.counters.error('emit', 'refused');

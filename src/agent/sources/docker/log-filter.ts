@@ -7,6 +7,8 @@ import type { DockerLogsConfig } from './config.ts';
  */
 
 export const OPT_OUT_LABEL = 'birdseye.logs';
+/** A container's logs go to the tenant of this ingest token instead of the agent's (metrics and events do not). */
+export const TOKEN_LABEL = 'birdseye.token';
 
 function labelMatch(info: ContainerInfo, rule: string): boolean {
   const eq = rule.indexOf('=');

@@ -7,7 +7,7 @@ import { containerRef, containerService, type ContainerInfo } from './catalog.ts
 import type { DockerLogsConfig } from './config.ts';
 import type { EngineClient } from './engine-client.ts';
 import { LogDecoder } from './log-decoder.ts';
-import { sinceParam, type Position, type PositionStore } from './position-store.ts';
+import { encodePosition, sinceParam, type Position, type PositionStore } from './position-store.ts';
 
 /**
  * Follows one container's stdout and stderr until it stops. Invariants:
@@ -15,7 +15,7 @@ import { sinceParam, type Position, type PositionStore } from './position-store.
  * - Order: records leave in the order the daemon sent the lines; reading pauses (the HTTP
  *   response is not read, so the daemon blocks) while the pipeline has no room.
  * - Position: a chunk's onDurable commits the position after the last line known to be inside
- *   an emitted record. A stack trace joined by the multiline joiner is known complete only when
+ *   an emitted record; the same position rides into the disk buffer as the chunk's checkpoint. A stack trace joined by the multiline joiner is known complete only when
  *   the next record leaves, so its tail is committed with that record (or at the idle flush).
  * - A reconnect inside a running agent resumes after the last line *read*; an agent start
  *   resumes from the committed position.
@@ -52,7 +52,7 @@ export class LogFollower {
 
   constructor(
     readonly info: ContainerInfo,
-    private readonly deps: FollowerDeps,
+    private deps: FollowerDeps,
   ) {
     this.joiner = new MultilineJoiner({ max_bytes: deps.config.max_line_bytes });
   }
@@ -146,7 +146,9 @@ export class LogFollower {
         const last = i + chunk.length >= records.length;
         const id = this.info.id;
         const commit = last && position ? () => this.deps.positions.commitLog(id, position) : undefined;
-        if (!this.deps.emit({ logs: chunk }, commit)) {
+        const checkpoint =
+          last && position ? { checkpoint: encodePosition(position), checkpointKey: id } : {};
+        if (!this.deps.emit({ logs: chunk, ...checkpoint }, commit)) {
           // Part of it may be queued: sending it again may repeat lines, never lose them.
           this.deps.counters.error('emit', 'refused');
           if (this.stopped) return;
@@ -157,6 +159,11 @@ export class LogFollower {
         i += chunk.length;
       }
     });
+  }
+
+  /** Sends this container's records through another pipeline (its tenant's); before `run()` only. */
+  route(emit: Emit, flow: Flow): void {
+    this.deps = { ...this.deps, emit, flow };
   }
 
   stop(): void {

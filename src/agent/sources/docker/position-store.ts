@@ -10,6 +10,12 @@ import { readFile } from 'node:fs/promises';
  *
  * Positions change only in `onDurable`. Writes are atomic (temporary file, fsync, rename, fsync
  * of the directory) and synchronous, folded into one write per tick, like the journald cursor.
+ *
+ * The file alone would leave a window: a kill -9 after a batch is in the disk buffer but before
+ * the file is written makes the next start read those entries again, and they would reach the
+ * server twice (under a new batch id). So every emit also carries its position into the buffer as
+ * a checkpoint keyed by container id (or `events`); at start the newest one per key that the
+ * pipeline finds still buffered wins over the file (`recover`).
  */
 
 export interface Position {
@@ -33,6 +39,18 @@ export function sinceParam(position: Position): string {
   return `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`;
 }
 
+/** The key under which the event stream's position travels as a checkpoint; container ids are hex. */
+export const EVENTS_KEY = 'events';
+
+export function encodePosition(position: Position): string {
+  return `${position.ns}:${position.n}`;
+}
+
+export function decodePosition(text: string): Position | undefined {
+  const match = /^(\d+):(\d+)$/.exec(text);
+  return match ? { ns: match[1]!, n: Number(match[2]) } : undefined;
+}
+
 export class PositionStore {
   private state: Positions = { logs: {} };
   private dirty = false;
@@ -51,6 +69,20 @@ export class PositionStore {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.onError(error);
     }
     return this.state;
+  }
+
+  /**
+   * Takes the checkpoints found in the disk buffer at start (see the top of this file): each is at
+   * least as new as what the file says, unless the file is newer, and the newer one is kept.
+   */
+  recover(checkpoints: ReadonlyMap<string, string> | undefined): void {
+    for (const [key, text] of checkpoints ?? []) {
+      const position = decodePosition(text);
+      if (!position) continue;
+      if (key === EVENTS_KEY) this.commitEvents(position);
+      else this.commitLog(key, position);
+    }
+    this.flush();
   }
 
   get events(): Position | undefined {
