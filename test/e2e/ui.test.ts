@@ -98,10 +98,24 @@ describe('web UI', () => {
     }
   });
 
+  it("asks for the Overview's data once per load: the page takes the answer index.html asked for", async () => {
+    const fresh = await signedIn.newPage();
+    const asked: string[] = [];
+    fresh.on('request', (request) => {
+      if (request.url().includes('/api/v1/overview')) asked.push(request.url());
+    });
+    await fresh.goto(`${birdseye!.url}/#/overview?from=now-6h&to=now`);
+    await fresh.locator('#page-overview[data-ready]').waitFor({ timeout: WAIT_MS });
+    assert.equal(asked.length, 1, asked.join('\n'));
+    assert.match(asked[0]!, /from=now-6h&to=now&top=8&recent=12$/);
+    await fresh.close();
+  });
+
   it("shows the server's error message in a banner", async () => {
     const context = await browser!.newContext({ viewport: VIEWPORT });
     try {
-      await context.route('**/api/v1/hosts', (route) =>
+      // The Overview (opened by `#token=…`) reads /api/v1/overview; the Hosts page /api/v1/hosts.
+      await context.route(/\/api\/v1\/(hosts|overview)(\?|$)/, (route) =>
         route.fulfill({
           status: 500,
           contentType: 'application/json',
