@@ -114,16 +114,18 @@ function queries(lines: number): Record<string, string[]> {
 async function timedSearches(store: SqliteBackend, list: string[], from: number, to: number) {
   const ms: number[] = [];
   let rows = 0;
+  let slowest = '';
   const cpu = process.cpuUsage();
   for (const q of list) {
     const query = parseLogQuery(q);
     const start = performance.now();
     const page = await store.searchLogs(TENANT, { query, from, to, limit: 100, order: 'newest' });
     ms.push(performance.now() - start);
+    if (ms.at(-1)! >= Math.max(...ms)) slowest = q;
     rows += page.records.length;
   }
   const used = process.cpuUsage(cpu);
-  return { ms, rows: rows / list.length, cpuMs: (used.user + used.system) / 1000 / list.length };
+  return { ms, rows: rows / list.length, cpuMs: (used.user + used.system) / 1000 / list.length, slowest };
 }
 
 const { store, info } = await openStore({ lines: LINES, days: DAYS, rebuild: args.rebuild === true });
@@ -147,7 +149,7 @@ try {
       const r = await timedSearches(store, list, from, to);
       console.log(
         `search ${kind} (${name}, ${fmt(LINES)} lines): p50 ${percentile(r.ms, 0.5).toFixed(1)} ms, ` +
-          `p95 ${percentile(r.ms, 0.95).toFixed(1)} ms, max ${Math.max(...r.ms).toFixed(0)} ms over ${list.length} ` +
+          `p95 ${percentile(r.ms, 0.95).toFixed(1)} ms, max ${Math.max(...r.ms).toFixed(0)} ms (${r.slowest}) over ${list.length} ` +
           `queries, ${r.cpuMs.toFixed(1)} CPU-ms/query, ${r.rows.toFixed(0)} rows/page (${load()})`,
       );
     }
