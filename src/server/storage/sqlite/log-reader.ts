@@ -4,7 +4,7 @@ import type { HistogramCount, HistogramQuery, LogContext, LogSearch, Page, Store
 import { DAY_MS, dayOf, decodeCursor, encodeCursor } from '../log-common.ts';
 import { countsSql, MINUTE_MS, wholeMinutes } from './log-counts.ts';
 import type { PatternGroup, PatternGroupQuery } from '../pattern-types.ts';
-import { compileLogQuery, FTS_TABLE, type CompiledQuery } from './log-sql.ts';
+import { compileLogQuery, FTS_TABLE, onCounts, type CompiledQuery } from './log-sql.ts';
 import { parseRecordId, recordId } from './log-writer.ts';
 import { idRange, type Partitions } from './partitions.ts';
 import type { StatementCache } from './statement-cache.ts';
@@ -114,9 +114,9 @@ export class LogReader {
       const sql = `SELECT CAST(l.ts / ? AS INTEGER) * ? AS ts, l.severity AS severity, count(*) AS count ${src.sql} GROUP BY 1, 2`;
       add(this.statements.get<HistogramCount>(sql).all(query.interval_ms, query.interval_ms, ...src.params));
     };
-    // Everything, in whole minutes: from the per-minute counts, and only the partial minutes at
-    // the edges from the lines themselves.
-    const counted = q.all && query.interval_ms % MINUTE_MS === 0;
+    // Everything, or a condition on severity only, in whole minutes: from the per-minute counts,
+    // and only the partial minutes at the edges from the lines themselves.
+    const counted = q.severityOnly && query.interval_ms % MINUTE_MS === 0;
     for (const day of this.days(query.from, query.to)) {
       if (!counted || !this.partitions.hasCounts(day)) {
         scan(day, query.from, query.to);
@@ -132,8 +132,8 @@ export class LogReader {
       }
       add(
         this.statements
-          .get<HistogramCount>(countsSql(day))
-          .all(query.interval_ms, query.interval_ms, tenant, first, end),
+          .get<HistogramCount>(countsSql(day, onCounts(q)))
+          .all(query.interval_ms, query.interval_ms, tenant, first, end, ...q.params),
       );
       // Lines stamped within 1 µs below a minute boundary still fall in the scan before it.
       scan(day, query.from, first * MINUTE_MS - 0.0001);
