@@ -152,7 +152,7 @@ for (const [name, create] of Object.entries(STORAGE_BACKENDS)) {
       assert.ok(withLate[0]!.buckets.some((b) => b.max === 1000));
     });
 
-    it('counts a histogram of everything or of severities exactly, partial minutes at the edges included', async () => {
+    it('counts a histogram exactly (everything, severities, terms), partial minutes at the edges included', async () => {
       const { backend } = opener.open();
       const midnight = Math.floor(T0 / DAY) * DAY + DAY;
       const lines = [];
@@ -171,6 +171,10 @@ for (const [name, create] of Object.entries(STORAGE_BACKENDS)) {
         ['severity:<=3', (s) => s !== undefined && s <= 3],
         ['NOT severity:6', (s) => s !== 6],
         ['severity:(err OR 7) OR NOT severity:*', (s) => s === 3 || s === 7 || s === undefined],
+        // Full-text queries: every line says "line"; no line says "lines".
+        ['line', () => true],
+        ['line AND severity:<=3', (s) => s !== undefined && s <= 3],
+        ['lines', () => false],
       ];
       for (const [[q, match], interval_ms] of bySeverity.flatMap((m) =>
         [60_000, 300_000, 3_600_000].map((i) => [m, i] as const),

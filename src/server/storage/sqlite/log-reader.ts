@@ -42,14 +42,24 @@ export class LogReader {
     private readonly statements: StatementCache,
   ) {}
 
-  /** FROM and WHERE for one day; the FTS path drives the join so rowid order comes from the index. */
-  private source(day: number, q: CompiledQuery, s: Scope): { sql: string; params: unknown[]; order: string } {
+  /**
+   * FROM and WHERE for one day; the FTS path drives the join so rowid order comes from the index.
+   * `narrow`: the caller reads only l.ts and l.severity, so an exact full-text query joins the
+   * narrow histogram index instead of the rows.
+   */
+  private source(
+    day: number,
+    q: CompiledQuery,
+    s: Scope,
+    narrow = false,
+  ): { sql: string; params: unknown[]; order: string } {
     const fts = `logs_fts_d${day}`;
     const residual = q.exact ? '' : ` AND ${q.sql.replaceAll(FTS_TABLE, fts)}`;
     const residualParams = q.exact ? [] : q.params;
     if (q.fts !== null) {
+      const using = narrow && q.exact ? ` INDEXED BY logs_d${day}_hist` : '';
       return {
-        sql: `FROM ${fts} CROSS JOIN logs_d${day} AS l ON l.id = ${fts}.rowid
+        sql: `FROM ${fts} CROSS JOIN logs_d${day} AS l${using} ON l.id = ${fts}.rowid
           WHERE ${fts} MATCH ? AND ${fts}.rowid BETWEEN ? AND ? AND l.tenant = ? AND l.ts BETWEEN ? AND ?${residual}`,
         params: [q.fts, s.lo, s.hi, s.tenant, s.from, s.to, ...residualParams],
         order: `${fts}.rowid`,
@@ -110,7 +120,7 @@ export class LogReader {
     const scan = (day: number, from: number, to: number): void => {
       const [lo, hi] = idRange(day, from, to);
       if (from > to || lo > hi) return;
-      const src = this.source(day, q, { tenant, from, to, lo, hi });
+      const src = this.source(day, q, { tenant, from, to, lo, hi }, true);
       const sql = `SELECT CAST(l.ts / ? AS INTEGER) * ? AS ts, l.severity AS severity, count(*) AS count ${src.sql} GROUP BY 1, 2`;
       add(this.statements.get<HistogramCount>(sql).all(query.interval_ms, query.interval_ms, ...src.params));
     };
