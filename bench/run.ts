@@ -5,6 +5,8 @@ await import('./elasticsearch-sink.ts');
 await import('./alert-latency.ts');
 await import('./anomaly-eval.ts');
 await import('./storage.ts');
+await import('./search.ts');
+await import('./metric-query.ts');
 await import('./patterns.ts');
 await import('./overview-api.ts');
 await import('./ui-overview.ts');

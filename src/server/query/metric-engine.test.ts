@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MetricSample } from '../../model/index.ts';
 import { MemoryBackend } from '../storage/memory/memory-backend.ts';
-import { evaluate } from './metric-engine.ts';
+import { defaultStep, evaluate } from './metric-engine.ts';
 import { parseMetricQuery } from './metric-query.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -30,6 +30,21 @@ const run = async (backend: MemoryBackend, query: string, from = T0, to = T0 + 6
   evaluate(backend, 'default', parseMetricQuery(query), { from, to, step_ms });
 
 describe('metric query evaluation', () => {
+  it('picks a round default step that the 5-minute and 1-hour rollups can answer', () => {
+    const hour = 3_600_000;
+    for (const [range, step] of [
+      [hour, 15_000],
+      [24 * hour, 300_000],
+      [7 * 24 * hour, hour],
+      [30 * 24 * hour, 3 * hour],
+      [400 * 24 * hour, 2 * 24 * hour],
+    ] as const) {
+      assert.equal(defaultStep(T0, T0 + range), step);
+      assert.ok(range / step <= 300, `${range / step} points`);
+    }
+    assert.equal(defaultStep(T0, T0 + 10_000), 1000);
+  });
+
   it('averages a gauge within each step', async () => {
     const backend = await store([
       { name: 'g', labels: { host: 'a' }, value: 1, ts: T0 },

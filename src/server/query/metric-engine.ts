@@ -15,9 +15,19 @@ export interface RangeParams {
 
 const MAX_POINTS = 11_000;
 
-/** A step that gives about `points` points over the range, rounded to a whole second. */
+/**
+ * Steps a person would pick. From 5 minutes up each is a multiple of a rollup (5 min, 1 h), so a
+ * chart over days reads rollups instead of every raw sample (a 7-day chart at the old
+ * range/300 = 2,016 s step read 3 M raw samples for 50 hosts).
+ */
+const NICE_STEPS_MS = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200,
+].map((s) => s * 1000);
+
+/** The smallest nice step that gives at most about `points` points over the range. */
 export function defaultStep(from: number, to: number, points = 300): number {
-  return Math.max(1000, Math.ceil((to - from) / points / 1000) * 1000);
+  const raw = (to - from) / points;
+  return NICE_STEPS_MS.find((ms) => ms >= raw) ?? Math.ceil(raw / 86_400_000) * 86_400_000;
 }
 
 export function pointCount(range: RangeParams): number {

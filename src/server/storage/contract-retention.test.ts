@@ -152,7 +152,7 @@ for (const [name, create] of Object.entries(STORAGE_BACKENDS)) {
       assert.ok(withLate[0]!.buckets.some((b) => b.max === 1000));
     });
 
-    it('counts a histogram of everything exactly, partial minutes at the edges included', async () => {
+    it('counts a histogram exactly (everything, severities, terms), partial minutes at the edges included', async () => {
       const { backend } = opener.open();
       const midnight = Math.floor(T0 / DAY) * DAY + DAY;
       const lines = [];
@@ -166,18 +166,30 @@ for (const [name, create] of Object.entries(STORAGE_BACKENDS)) {
       await backend.writeBatch('other', logBatch(lines.slice(0, 50), [], 'agent-o'), T0);
       const from = midnight - 80 * 60_000 + 17_500;
       const to = midnight + 60 * 60_000 - 23_250;
-      for (const interval_ms of [60_000, 300_000, 3_600_000]) {
+      const bySeverity: Array<[string, (severity: number | undefined) => boolean]> = [
+        ['', () => true],
+        ['severity:<=3', (s) => s !== undefined && s <= 3],
+        ['NOT severity:6', (s) => s !== 6],
+        ['severity:(err OR 7) OR NOT severity:*', (s) => s === 3 || s === 7 || s === undefined],
+        // Full-text queries: every line says "line"; no line says "lines".
+        ['line', () => true],
+        ['line AND severity:<=3', (s) => s !== undefined && s <= 3],
+        ['lines', () => false],
+      ];
+      for (const [[q, match], interval_ms] of bySeverity.flatMap((m) =>
+        [60_000, 300_000, 3_600_000].map((i) => [m, i] as const),
+      )) {
         const expected = new Map<string, number>();
         for (const l of lines) {
-          if (l.ts < from || l.ts > to) continue;
+          if (l.ts < from || l.ts > to || !match(l.severity)) continue;
           const key = `${Math.floor(l.ts / interval_ms) * interval_ms}/${l.severity ?? null}`;
           expected.set(key, (expected.get(key) ?? 0) + 1);
         }
-        const got = await backend.logHistogram('hist', { query: ALL, from, to, interval_ms });
+        const got = await backend.logHistogram('hist', { query: parseLogQuery(q), from, to, interval_ms });
         assert.deepEqual(
           new Map(got.map((c) => [`${c.ts}/${c.severity}`, c.count])),
           expected,
-          `interval ${interval_ms}`,
+          `q=${q} interval ${interval_ms}`,
         );
       }
     });

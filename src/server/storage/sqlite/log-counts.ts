@@ -56,8 +56,12 @@ export function wholeMinutes(from: number, to: number): { first: number; end: nu
   return { first: Math.ceil(from / MINUTE_MS), end: Math.floor(to / MINUTE_MS) };
 }
 
-/** Counts per (interval bucket, severity) of one tenant's whole minutes [first, end) of a day. */
-export function countsSql(day: number): string {
-  return `SELECT CAST(minute * ${MINUTE_MS} / ? AS INTEGER) * ? AS ts, nullif(severity, -1) AS severity,
-    sum(count) AS count FROM logcounts_d${day} WHERE tenant = ? AND minute >= ? AND minute < ? GROUP BY 1, 2`;
+/**
+ * Counts per (interval bucket, severity) of one tenant's whole minutes [first, end) of a day, of
+ * the rows of `logcounts_d<N> AS l` that satisfy `where` (a severity condition, see onCounts).
+ */
+export function countsSql(day: number, where = '1'): string {
+  return `SELECT CAST(l.minute * ${MINUTE_MS} / ? AS INTEGER) * ? AS ts, nullif(l.severity, -1) AS severity,
+    sum(l.count) AS count FROM logcounts_d${day} AS l
+    WHERE l.tenant = ? AND l.minute >= ? AND l.minute < ? AND ${where} GROUP BY 1, 2`;
 }

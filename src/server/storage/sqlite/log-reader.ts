@@ -4,7 +4,7 @@ import type { HistogramCount, HistogramQuery, LogContext, LogSearch, Page, Store
 import { DAY_MS, dayOf, decodeCursor, encodeCursor } from '../log-common.ts';
 import { countsSql, MINUTE_MS, wholeMinutes } from './log-counts.ts';
 import type { PatternGroup, PatternGroupQuery } from '../pattern-types.ts';
-import { compileLogQuery, FTS_TABLE, type CompiledQuery } from './log-sql.ts';
+import { compileLogQuery, FTS_TABLE, onCounts, type CompiledQuery } from './log-sql.ts';
 import { parseRecordId, recordId } from './log-writer.ts';
 import { idRange, type Partitions } from './partitions.ts';
 import type { StatementCache } from './statement-cache.ts';
@@ -42,14 +42,24 @@ export class LogReader {
     private readonly statements: StatementCache,
   ) {}
 
-  /** FROM and WHERE for one day; the FTS path drives the join so rowid order comes from the index. */
-  private source(day: number, q: CompiledQuery, s: Scope): { sql: string; params: unknown[]; order: string } {
+  /**
+   * FROM and WHERE for one day; the FTS path drives the join so rowid order comes from the index.
+   * `narrow`: the caller reads only l.ts and l.severity, so an exact full-text query joins the
+   * narrow histogram index instead of the rows.
+   */
+  private source(
+    day: number,
+    q: CompiledQuery,
+    s: Scope,
+    narrow = false,
+  ): { sql: string; params: unknown[]; order: string } {
     const fts = `logs_fts_d${day}`;
     const residual = q.exact ? '' : ` AND ${q.sql.replaceAll(FTS_TABLE, fts)}`;
     const residualParams = q.exact ? [] : q.params;
     if (q.fts !== null) {
+      const using = narrow && q.exact ? ` INDEXED BY logs_d${day}_hist` : '';
       return {
-        sql: `FROM ${fts} CROSS JOIN logs_d${day} AS l ON l.id = ${fts}.rowid
+        sql: `FROM ${fts} CROSS JOIN logs_d${day} AS l${using} ON l.id = ${fts}.rowid
           WHERE ${fts} MATCH ? AND ${fts}.rowid BETWEEN ? AND ? AND l.tenant = ? AND l.ts BETWEEN ? AND ?${residual}`,
         params: [q.fts, s.lo, s.hi, s.tenant, s.from, s.to, ...residualParams],
         order: `${fts}.rowid`,
@@ -110,13 +120,13 @@ export class LogReader {
     const scan = (day: number, from: number, to: number): void => {
       const [lo, hi] = idRange(day, from, to);
       if (from > to || lo > hi) return;
-      const src = this.source(day, q, { tenant, from, to, lo, hi });
+      const src = this.source(day, q, { tenant, from, to, lo, hi }, true);
       const sql = `SELECT CAST(l.ts / ? AS INTEGER) * ? AS ts, l.severity AS severity, count(*) AS count ${src.sql} GROUP BY 1, 2`;
       add(this.statements.get<HistogramCount>(sql).all(query.interval_ms, query.interval_ms, ...src.params));
     };
-    // Everything, in whole minutes: from the per-minute counts, and only the partial minutes at
-    // the edges from the lines themselves.
-    const counted = q.all && query.interval_ms % MINUTE_MS === 0;
+    // Everything, or a condition on severity only, in whole minutes: from the per-minute counts,
+    // and only the partial minutes at the edges from the lines themselves.
+    const counted = q.severityOnly && query.interval_ms % MINUTE_MS === 0;
     for (const day of this.days(query.from, query.to)) {
       if (!counted || !this.partitions.hasCounts(day)) {
         scan(day, query.from, query.to);
@@ -132,8 +142,8 @@ export class LogReader {
       }
       add(
         this.statements
-          .get<HistogramCount>(countsSql(day))
-          .all(query.interval_ms, query.interval_ms, tenant, first, end),
+          .get<HistogramCount>(countsSql(day, onCounts(q)))
+          .all(query.interval_ms, query.interval_ms, tenant, first, end, ...q.params),
       );
       // Lines stamped within 1 µs below a minute boundary still fall in the scan before it.
       scan(day, query.from, first * MINUTE_MS - 0.0001);

@@ -16,6 +16,8 @@ export interface CompiledQuery {
   readonly exact: boolean;
   /** The query matches every row. */
   readonly all: boolean;
+  /** The query names severity only, so the per-minute counts (log-counts.ts) can answer it. */
+  readonly severityOnly: boolean;
   readonly sql: string;
   readonly params: unknown[];
 }
@@ -78,8 +80,16 @@ const KEYWORD_COLUMNS: Record<string, { column: string; fts: string | null }> = 
   pattern: { column: 'l.pattern', fts: null },
 };
 
-const TRUE: CompiledQuery = { fts: null, exact: true, all: true, sql: '1', params: [] };
-const FALSE: CompiledQuery = { fts: null, exact: false, all: false, sql: '0', params: [] };
+const TRUE: CompiledQuery = { fts: null, exact: true, all: true, severityOnly: true, sql: '1', params: [] };
+const FALSE: CompiledQuery = {
+  fts: null,
+  exact: false,
+  all: false,
+  severityOnly: true,
+  sql: '0',
+  params: [],
+};
+const SEVERITY = 'l.severity';
 
 function ftsPhrase(column: string, text: string, prefix: boolean): string | null {
   const tokens = textTokens(text);
@@ -91,7 +101,7 @@ function ftsPhrase(column: string, text: string, prefix: boolean): string | null
 function valueOf(field: string): { sql: string; params: unknown[]; fts: string | null } {
   const keyword = KEYWORD_COLUMNS[field];
   if (keyword) return { sql: keyword.column, params: [], fts: keyword.fts };
-  if (field === 'severity') return { sql: 'l.severity', params: [], fts: null };
+  if (field === 'severity') return { sql: SEVERITY, params: [], fts: null };
   if (field === 'message') return { sql: 'l.message', params: [], fts: null };
   const name = field.slice('fields.'.length);
   return { sql: 'be_field(l.rest, ?)', params: [name], fts: FTS_FIELDS.has(name) ? 'fields' : null };
@@ -113,12 +123,20 @@ function range(field: string, lower?: Bound, upper?: Bound): CompiledQuery {
   side(lower, '>');
   side(upper, '<');
   if (parts.length === 0) return exists(field);
-  return { fts: null, exact: false, all: false, sql: `coalesce(${parts.join(' AND ')}, 0)`, params };
+  const sql = `coalesce(${parts.join(' AND ')}, 0)`;
+  return { fts: null, exact: false, all: false, severityOnly: field === 'severity', sql, params };
 }
 
 function exists(field: string): CompiledQuery {
   const value = valueOf(field);
-  return { fts: null, exact: false, all: false, sql: `(${value.sql} IS NOT NULL)`, params: value.params };
+  return {
+    fts: null,
+    exact: false,
+    all: false,
+    severityOnly: field === 'severity',
+    sql: `(${value.sql} IS NOT NULL)`,
+    params: value.params,
+  };
 }
 
 function term(field: string | null, text: string, prefix: boolean): CompiledQuery {
@@ -126,7 +144,7 @@ function term(field: string | null, text: string, prefix: boolean): CompiledQuer
     const fts = ftsPhrase('message', text, prefix);
     if (fts === null) return FALSE;
     const sql = `(l.id IN (SELECT rowid FROM ${FTS_TABLE} WHERE ${FTS_TABLE} MATCH ?))`;
-    return { fts, exact: true, all: false, sql, params: [fts] };
+    return { fts, exact: true, all: false, severityOnly: false, sql, params: [fts] };
   }
   const value = valueOf(field);
   const fts = value.fts === null ? null : ftsPhrase(value.fts, text, prefix);
@@ -135,6 +153,7 @@ function term(field: string | null, text: string, prefix: boolean): CompiledQuer
       fts,
       exact: false,
       all: false,
+      severityOnly: field === 'severity',
       sql: `coalesce(substr(${value.sql}, 1, ?) = ?, 0)`,
       params: [...value.params, [...text].length, text],
     };
@@ -143,6 +162,7 @@ function term(field: string | null, text: string, prefix: boolean): CompiledQuer
     fts,
     exact: false,
     all: false,
+    severityOnly: field === 'severity',
     sql: `coalesce(${value.sql} = ?, 0)`,
     params: [...value.params, text],
   };
@@ -162,7 +182,8 @@ function and(items: CompiledQuery[], negated: CompiledQuery[]): CompiledQuery {
       else exact = false;
     }
   }
-  return { fts, exact, all: false, sql: `(${sqlParts.join(' AND ')})`, params };
+  const severityOnly = [...positive, ...negated].every((c) => c.severityOnly);
+  return { fts, exact, all: false, severityOnly, sql: `(${sqlParts.join(' AND ')})`, params };
 }
 
 export function compileLogQuery(q: LogQuery): CompiledQuery {
@@ -178,7 +199,8 @@ export function compileLogQuery(q: LogQuery): CompiledQuery {
     case 'not': {
       const inner = compileLogQuery(q.item);
       if (inner.all) return FALSE;
-      return { fts: null, exact: false, all: false, sql: `(NOT ${inner.sql})`, params: inner.params };
+      const { severityOnly, params } = inner;
+      return { fts: null, exact: false, all: false, severityOnly, sql: `(NOT ${inner.sql})`, params };
     }
     case 'and': {
       const positive: CompiledQuery[] = [];
@@ -200,9 +222,19 @@ export function compileLogQuery(q: LogQuery): CompiledQuery {
         fts,
         exact: fts !== null && items.every((c) => c.exact),
         all: false,
+        severityOnly: items.every((c) => c.severityOnly),
         sql: `(${items.map((c) => c.sql).join(' OR ')})`,
         params: items.flatMap((c) => c.params),
       };
     }
   }
+}
+
+/**
+ * A severity-only query's condition on a row of `logcounts_d<N> AS l`, whose severity is -1 where
+ * a line had none. CAST gives the expression the column's integer affinity, so `severity:3`
+ * (bound as text) compares as it does on the logs table.
+ */
+export function onCounts(q: CompiledQuery): string {
+  return q.sql.replaceAll(SEVERITY, 'CAST(nullif(l.severity, -1) AS INTEGER)');
 }

@@ -98,6 +98,7 @@ export class SqliteBackend implements StorageBackend {
     this.db.transaction(() => {
       if (version === 1) migrateFromV1(this.db, this.writer);
       if (version === 2) migrateFromV2(this.db);
+      this.partitions.ensureIndexes();
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
 
