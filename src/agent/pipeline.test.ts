@@ -147,8 +147,13 @@ describe('agent pipeline durability', () => {
     const down = new MemorySink(() => ({ outcome: 'retryable', reason: 'down' }));
     const first = await openTestPipeline(down, { stateDir, batchMaxEvents: 10 });
     let durable = 0;
-    first.accept({ metrics: samples(25) }, () => durable++);
-    await until(() => durable === 1, 'records on disk');
+    for (const [n, from] of [
+      [10, 0],
+      [10, 10],
+      [5, 20],
+    ] as const)
+      first.accept({ metrics: samples(n, from) }, () => durable++);
+    await until(() => durable === 3, 'records on disk');
     await first.stop(50);
     const sentBefore = new Set(down.attempts.map((b) => b.batch_id));
 
@@ -200,6 +205,36 @@ describe('agent pipeline durability', () => {
     const third = await openTestPipeline(new MemorySink(), { stateDir });
     assert.equal(third.flow('journald').recoveredCheckpoint, undefined);
     await third.stop(50);
+  });
+
+  it('never splits a chunk that carries a position across batches; other chunks fill batches', async () => {
+    const sink = new MemorySink();
+    const p = await openTestPipeline(sink, { batchMaxEvents: 10, batchMaxWaitMs: 20 });
+    const emit = p.emitFor('journald');
+    // Chunks of 6 with a position (ids 0-29), one of 14 (30-43), then 25 without one (44-68).
+    for (let c = 0; c < 5; c++) emit({ metrics: samples(6, c * 6), checkpoint: `c-${c}` });
+    emit({ metrics: samples(14, 30), checkpoint: 'c-5' });
+    emit({ metrics: samples(25, 44) });
+    const total = () => sink.delivered.reduce((n, b) => n + b.metrics.length, 0);
+    await until(() => total() === 69, 'every record');
+    const batches = sink.delivered.map((b) => b.metrics.map((m) => m.ts - 1000));
+    const chunkOf = (v: number) => (v < 30 ? Math.floor(v / 6) : v < 44 ? 5 : undefined);
+    for (let c = 0; c <= 5; c++) {
+      const holding = batches.filter((values) => values.some((v) => chunkOf(v) === c));
+      assert.equal(holding.length, 1, `chunk ${c} is in ${holding.length} batches`);
+    }
+    assert.ok(
+      batches.some((values) => values.length === 14),
+      'the 14-record chunk is one batch',
+    );
+    const plain = batches.flat().filter((v) => v >= 44);
+    assert.deepEqual(
+      plain,
+      [...Array(25).keys()].map((i) => i + 44),
+      'in order, once',
+    );
+    assert.ok(batches.every((values) => values.length <= 14));
+    await p.stop(100);
   });
 
   it('with when_full: drop_newest, a full disk buffer drops and counts whole batches', async () => {

@@ -235,8 +235,9 @@ export class Pipeline {
   }
 
   /**
-   * Turns pending chunks into batches of at most batchMaxEvents, in arrival order: only full
-   * batches, or with `all` the remainder too (when the wait is over or on stop).
+   * Turns pending chunks into batches of at most batchMaxEvents (or one chunk with a position, if
+   * larger), in arrival order: only full batches, or with `all` the remainder too (when the wait is
+   * over or on stop).
    */
   private cut(all: boolean): void {
     if (all) {
@@ -257,6 +258,14 @@ export class Pipeline {
       };
       while (this.pending.length > 0 && room > 0) {
         const chunk = this.pending[0]!;
+        // A chunk that carries a position is never split: a batch holding only its first part
+        // would be delivered without the position, and after a crash the source would read (and
+        // send) that part again. It starts the next batch, or overfills an empty one.
+        if (chunk.onDurable || chunk.checkpoint) {
+          const count = chunk.metrics.length + chunk.logs.length + chunk.events.length;
+          if (count > room && room < this.options.batchMaxEvents) break;
+          room = Math.max(room, count);
+        }
         move(chunk.metrics, metrics);
         move(chunk.logs, logs);
         move(chunk.events, events);
