@@ -9,19 +9,19 @@
  *   `GET /containers/{id}/stats?stream=false` for the 50 containers every 10 s — the way
  *   metrics are read when not from cgroups. The difference to the baseline is what each costs dockerd.
  */
-import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { startBirdseye } from '../test/helpers/birdseye-process.ts';
 import { TestDockerd } from '../test/helpers/dockerd.ts';
+import { rssMb, treeCpuSeconds } from './process-stats.ts';
 
 const CONTAINERS = Number(process.env.BENCH_DOCKER_CONTAINERS ?? 50);
 const WINDOW_SECONDS = Number(process.env.BENCH_DOCKER_SECONDS ?? 60);
 const LINES_PER_SECOND = 1_000;
 const INTERVAL_MS = 10_000;
-const TICKS_PER_SECOND = 100; // USER_HZ, the unit of utime/stime in /proc/<pid>/stat
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () =>
@@ -30,52 +30,14 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 
-function procStats(): Map<number, { ppid: number; ticks: number }> {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(name), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return stats;
-}
-
-/** CPU seconds used so far by `pid` and its running descendants. */
-function cpuSeconds(pid: number): number {
-  const stats = procStats();
-  const tree = new Set([pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [p, s] of stats) {
-      if (!tree.has(p) && tree.has(s.ppid)) {
-        tree.add(p);
-        grew = true;
-      }
-    }
-  }
-  let ticks = 0;
-  for (const p of tree) ticks += stats.get(p)?.ticks ?? 0;
-  return ticks / TICKS_PER_SECOND;
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? 0) / 1024;
-}
-
 /** Measures `pids`' CPU over one window; `during` runs meanwhile (sampling, polling). */
 async function window(pids: number[], during?: (end: number) => Promise<void>) {
-  const before = pids.map(cpuSeconds);
+  const before = pids.map(treeCpuSeconds);
   const start = performance.now();
   const end = Date.now() + WINDOW_SECONDS * 1000;
   await (during ? during(end) : sleep(WINDOW_SECONDS * 1000));
   const seconds = (performance.now() - start) / 1000;
-  return pids.map((pid, i) => ((cpuSeconds(pid) - before[i]!) / seconds) * 100);
+  return pids.map((pid, i) => ((treeCpuSeconds(pid) - before[i]!) / seconds) * 100);
 }
 
 /** A stand-in for the server's native ingest: counts log records, acknowledges every batch. */

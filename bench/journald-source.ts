@@ -10,7 +10,7 @@
  * with the load average, since the machine is shared.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { journaldSchema } from '../src/agent/sources/journald/config.ts';
@@ -20,6 +20,7 @@ import { openTestPipeline } from '../src/agent/testing.ts';
 import { createLogger } from '../src/core/logger.ts';
 import { Telemetry } from '../src/core/telemetry.ts';
 import { TestJournal, type TestEntry } from '../test/helpers/journald.ts';
+import { cpuSeconds } from './process-stats.ts';
 
 const ENTRIES = Number(process.env.BENCH_JOURNALD_SOURCE_ENTRIES ?? 200_000);
 const TICKS_PER_SECOND = 100; // USER_HZ
@@ -47,17 +48,6 @@ function entries(from: number, count: number): TestEntry[] {
       },
     };
   });
-}
-
-/** utime + stime of a process, in seconds. */
-function cpuOf(pid: number): number {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
 }
 
 function nodeCpu(): number {
@@ -126,12 +116,12 @@ async function source(dir: string, withPipeline: boolean): Promise<void> {
   let journalctlCpu = 0;
   while (count < ENTRIES) {
     journalctlPid ??= (src as unknown as { child?: { pid?: number } }).child?.pid;
-    if (journalctlPid !== undefined) journalctlCpu = cpuOf(journalctlPid) || journalctlCpu;
+    if (journalctlPid !== undefined) journalctlCpu = cpuSeconds(journalctlPid) || journalctlCpu;
     await sleep(5);
   }
   const seconds = (performance.now() - start) / 1000;
   const node = nodeCpu() - cpu0;
-  if (journalctlPid !== undefined) journalctlCpu = cpuOf(journalctlPid) || journalctlCpu;
+  if (journalctlPid !== undefined) journalctlCpu = cpuSeconds(journalctlPid) || journalctlCpu;
   await src.stop();
   await pipeline?.stop(1_000);
   rmSync(stateDir, { recursive: true, force: true });

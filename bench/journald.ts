@@ -8,17 +8,17 @@
  * with the ratio.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startBirdseye, type BirdseyeProcess } from '../test/helpers/birdseye-process.ts';
 import { freePort } from '../test/helpers/net.ts';
 import { RunningJournald, type JournalWriter } from '../test/helpers/running-journald.ts';
+import { treeCpuSeconds } from './process-stats.ts';
 
 const ENTRIES = Number(process.env.BENCH_JOURNALD_ENTRIES ?? 100_000);
 const PACED_SECONDS = Number(process.env.BENCH_JOURNALD_PACED_SECONDS ?? 20);
 const RATE = 1_000;
-const TICKS_PER_SECOND = 100; // USER_HZ, the unit of utime/stime in /proc/<pid>/stat
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => os.loadavg()[0]!.toFixed(1);
@@ -27,35 +27,6 @@ async function ingested(server: BirdseyeProcess): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   const m = /component_sent_events_total\{component_kind="ingest",component_id="native"\} (\d+)/.exec(text);
   return Number(m?.[1] ?? 0);
-}
-
-/** CPU seconds used so far by `pid` and its descendants that are still running. */
-function cpuSeconds(pid: number): number {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
-      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(name), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const tree = new Set([pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [p, s] of stats) {
-      if (!tree.has(p) && tree.has(s.ppid)) {
-        tree.add(p);
-        grew = true;
-      }
-    }
-  }
-  let ticks = 0;
-  for (const p of tree) ticks += stats.get(p)?.ticks ?? 0;
-  return ticks / TICKS_PER_SECOND;
 }
 
 async function until(check: () => Promise<boolean> | boolean, what: string, ms = 300_000): Promise<void> {
@@ -85,7 +56,7 @@ async function writeBacklog(journald: RunningJournald, tag: string, count: numbe
 
 /** Writes RATE entries a second for PACED_SECONDS while measuring the CPU of `pid`'s tree. */
 async function pacedCpu(writer: JournalWriter, tag: string, pid: number): Promise<number> {
-  const cpu0 = cpuSeconds(pid);
+  const cpu0 = treeCpuSeconds(pid);
   const start = performance.now();
   let written = 0;
   while (written < RATE * PACED_SECONDS) {
@@ -98,7 +69,7 @@ async function pacedCpu(writer: JournalWriter, tag: string, pid: number): Promis
   }
   await sleep(2000); // let the last second's entries be shipped, inside the measured window
   const seconds = (performance.now() - start) / 1000;
-  return ((cpuSeconds(pid) - cpu0) / seconds) * 100;
+  return ((treeCpuSeconds(pid) - cpu0) / seconds) * 100;
 }
 
 /** Journal entries with MESSAGE containing `tag`, as journalctl reads them (`where`: --file=…, --directory=…). */
@@ -150,7 +121,7 @@ async function birdseye(journald: RunningJournald): Promise<{ linesPerSecond: nu
         `(${Math.round(ENTRIES / writeSeconds)}/s)`,
     );
     const start = performance.now();
-    const serverCpu0 = cpuSeconds(server.child.pid!);
+    const serverCpu0 = treeCpuSeconds(server.child.pid!);
     agent = await startBirdseye('agent', {
       prefix: journald.nsenter,
       dataDir: agentDir,
@@ -162,8 +133,8 @@ async function birdseye(journald: RunningJournald): Promise<{ linesPerSecond: nu
     const seconds = (performance.now() - start) / 1000;
     const linesPerSecond = ENTRIES / seconds;
     // Where the time went: CPU of the agent (node + journalctl, start-up included) and of the server.
-    const agentCpu = cpuSeconds(agent.child.pid!);
-    const serverCpu = cpuSeconds(server.child.pid!) - serverCpu0;
+    const agentCpu = treeCpuSeconds(agent.child.pid!);
+    const serverCpu = treeCpuSeconds(server.child.pid!) - serverCpu0;
     const perCpu = (cpu: number) => Math.round(ENTRIES / cpu).toLocaleString('en');
     console.log(
       `journald → birdseye agent → server → SQLite: ${ENTRIES} entries in ${seconds.toFixed(2)} s ` +

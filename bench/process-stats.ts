@@ -1,13 +1,55 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
-/** User + system CPU seconds a child process has used so far (from /proc/<pid>/stat). */
+const TICKS_PER_SECOND = 100; // USER_HZ, the unit of utime and stime in /proc/<pid>/stat
+
+/** Parent pid and utime + stime ticks of a /proc/<pid>/stat line. */
+function parseStat(text: string): { ppid: number; ticks: number } {
+  // Fields after the command name (which may hold spaces) start after the last ')'; utime and
+  // stime are fields 14 and 15 of the whole line, 12 and 13 here.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** User + system CPU seconds a child process has used so far; 0 once it has ended. */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 here; in clock ticks (100/s).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  try {
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).ticks / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by `pid` and its descendants that are still running (e.g. journalctl). */
+export function treeCpuSeconds(pid: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      stats.set(Number(name), parseStat(readFileSync(`/proc/${name}/stat`, 'utf8')));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [p, s] of stats) {
+      if (!tree.has(p) && tree.has(s.ppid)) {
+        tree.add(p);
+        grew = true;
+      }
+    }
+  }
+  let ticks = 0;
+  for (const p of tree) ticks += stats.get(p)?.ticks ?? 0;
+  return ticks / TICKS_PER_SECOND;
+}
+
+/** The process's current resident set size (VmRSS) in MB. */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) / 1024;
 }
 
 /** The process's peak resident set size (VmHWM) in MB. */

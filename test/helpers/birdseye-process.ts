@@ -134,3 +134,20 @@ export async function getJson<T>(url: string, token: string): Promise<{ status: 
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   return { status: response.status, body: (await response.json()) as T };
 }
+
+/** Every record a log query finds, oldest first, following the cursor through all pages. */
+export async function searchAll<R>(
+  server: BirdseyeProcess,
+  q: string,
+  token = server.adminToken(),
+): Promise<R[]> {
+  const out: R[] = [];
+  let cursor: string | null = null;
+  do {
+    const url: string = `${server.url}/api/v1/logs/search?q=${encodeURIComponent(q)}&from=0&to=now&order=oldest&limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
+    const { body }: { body: { records: R[]; next_cursor: string | null } } = await getJson(url, token);
+    out.push(...body.records);
+    cursor = body.next_cursor;
+  } while (cursor);
+  return out;
+}

@@ -3,26 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { eventually, getJson, startBirdseye, type BirdseyeProcess } from '../helpers/birdseye-process.ts';
+import { eventually, searchAll, startBirdseye, type BirdseyeProcess } from '../helpers/birdseye-process.ts';
 import { startCuttingProxy } from '../helpers/cutting-proxy.ts';
 import { freePort, sendTcp } from '../helpers/net.ts';
 
-interface Search {
-  records: Array<{ message: string }>;
-  next_cursor: string | null;
-}
-
-async function allMessages(server: BirdseyeProcess, q: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const url: string = `${server.url}/api/v1/logs/search?q=${q}&from=0&to=now&order=oldest&limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
-    const { body }: { body: Search } = await getJson<Search>(url, server.adminToken());
-    out.push(...body.records.map((r) => r.message));
-    cursor = body.next_cursor;
-  } while (cursor);
-  return out;
-}
+const allMessages = async (server: BirdseyeProcess, q: string) =>
+  (await searchAll<{ message: string }>(server, q)).map((r) => r.message);
 
 const numbered = (marker: string, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `${marker} line ${from + i}`).join('\n') + '\n';

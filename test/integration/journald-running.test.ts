@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventually, getJson, startBirdseye, type BirdseyeProcess } from '../helpers/birdseye-process.ts';
+import { eventually, searchAll, startBirdseye, type BirdseyeProcess } from '../helpers/birdseye-process.ts';
 import { freePort } from '../helpers/net.ts';
 import { RunningJournald } from '../helpers/running-journald.ts';
 
@@ -18,25 +18,10 @@ interface Record {
   severity?: number;
   fields?: { [key: string]: unknown };
 }
-interface Search {
-  records: Record[];
-  next_cursor: string | null;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-async function search(server: BirdseyeProcess, token: string, q: string): Promise<Record[]> {
-  const out: Record[] = [];
-  let cursor: string | null = null;
-  do {
-    const url: string = `${server.url}/api/v1/logs/search?q=${encodeURIComponent(q)}&from=0&to=now&order=oldest&limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
-    const { body }: { body: Search } = await getJson<Search>(url, token);
-    out.push(...body.records);
-    cursor = body.next_cursor;
-  } while (cursor);
-  return out;
-}
+const search = (server: BirdseyeProcess, token: string, q: string) => searchAll<Record>(server, q, token);
 
 const entryNumbers = (records: Record[]) => records.map((r) => Number(r.message.split(' ').at(-1)));
 
