@@ -15,7 +15,7 @@ function log(message: string, severity: number, ageMs = 500): LogRecord {
 
 /** Mines and stores logs the way ingest does, then flushes the pattern statistics. */
 async function ingest(storage: MemoryBackend, service: PatternService, logs: LogRecord[]): Promise<void> {
-  service.assign('default', logs);
+  await service.assign('default', logs);
   await write(storage, { logs });
   service.observe('default', logs);
   await service.flush();
