@@ -153,7 +153,7 @@ const sample = records.slice(0, INGEST_LINES);
 // Alternating runs, best of each, so a burst of load elsewhere does not decide the comparison.
 const runsBy: Record<Mining, IngestRun[]> = { off: [], ids: [], inline: [], worker: [] };
 for (let i = 0; i < 3; i++) {
-  for (const mining of ['off', 'inline', 'worker'] as const)
+  for (const mining of ['off', 'ids', 'inline', 'worker'] as const)
     runsBy[mining].push(await ingestRate(sample, mining));
 }
 const best = (mining: Mining, key: keyof IngestRun) => Math.max(...runsBy[mining].map((r) => r[key]));
