@@ -86,6 +86,8 @@ describe('miner thread', { timeout: 60_000 }, () => {
     // Either the worker answered before it stopped, or the batch was handed back and counted.
     if (mined === undefined) assert.equal(discarded('miner_closed'), lines.length);
     else assert.equal(mined.ids.length, lines.length);
+    const before = discarded('miner_closed');
     assert.equal(await t.mine('default', ['app'], ['after close']), undefined);
+    assert.equal(discarded('miner_closed'), before + 1);
   });
 });

@@ -92,7 +92,10 @@ export class MinerThread {
   /** Pattern ids for the lines, in order; undefined when the batch could not be mined (counted). */
   async mine(tenant: string, sources: string[], messages: string[]): Promise<MinedBatch | undefined> {
     const lines = messages.length;
-    if (this.closed) return undefined;
+    if (this.closed) {
+      this.counters.discarded('miner_closed', lines);
+      return undefined;
+    }
     if (this.queuedLines > 0 && this.queuedLines + lines > this.options.max_queued_lines) {
       this.counters.discarded('miner_queue_full', lines);
       return undefined;
