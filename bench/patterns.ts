@@ -15,6 +15,7 @@ import { measure, readLabeled } from '../src/server/patterns/accuracy.ts';
 import { patternsSchema } from '../src/server/patterns/config.ts';
 import { TemplateMiner } from '../src/server/patterns/miner.ts';
 import { PatternService } from '../src/server/patterns/service.ts';
+import { MemoryBackend } from '../src/server/storage/memory/memory-backend.ts';
 import { SqliteBackend } from '../src/server/storage/sqlite/sqlite-backend.ts';
 import { mixedCorpus } from './corpus.ts';
 
@@ -148,6 +149,39 @@ for (const file of readdirSync(FIXTURES)
     `patterns: grouping accuracy ${file.split('_')[0]!.padEnd(10)} ${measure(lines).toFixed(3)} (${lines.length} lines)`,
   );
 }
+
+/**
+ * The mining step alone, in lines per CPU-second of the main thread: each line mined there
+ * (`inline`, as before the worker) or handed to the worker and its id awaited (`worker`).
+ */
+async function assignRate(records: LogRecord[], mining: 'inline' | 'worker'): Promise<number> {
+  const service = new PatternService(
+    new MemoryBackend(),
+    patternsSchema.parse({}),
+    componentCounters(new Telemetry(), 'patterns', 'bench'),
+  );
+  const miner = new TemplateMiner();
+  await service.assign('default', [{ ...records[0]! }]);
+  const start = mainThreadCpu();
+  for (let i = 0; i < records.length; i += 1000) {
+    const logs = records.slice(i, i + 1000).map((r) => ({ ...r }));
+    if (mining === 'worker') await service.assign('default', logs);
+    else for (const log of logs) log.pattern = miner.mine('default', log.source, log.message).id;
+  }
+  const rate = records.length / (mainThreadCpu() - start);
+  await service.close();
+  return rate;
+}
+
+const assignRuns = { inline: [] as number[], worker: [] as number[] };
+for (let i = 0; i < 3; i++)
+  for (const mining of ['inline', 'worker'] as const)
+    assignRuns[mining].push(await assignRate(records, mining));
+console.log(
+  `patterns: mining step ${Math.round(Math.max(...assignRuns.inline)).toLocaleString('en')} lines per main-thread CPU-second inline, ` +
+    `${Math.round(Math.max(...assignRuns.worker)).toLocaleString('en')} with the worker ` +
+    `(best of 3 × ${records.length.toLocaleString('en')} lines; load average ${os.loadavg()[0]!.toFixed(1)})`,
+);
 
 const sample = records.slice(0, INGEST_LINES);
 // Alternating runs, best of each, so a burst of load elsewhere does not decide the comparison.
