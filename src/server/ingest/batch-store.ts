@@ -22,7 +22,7 @@ export class BatchStore {
 
   /** Resolves once the batch is committed: true, or false when its batch id was stored before. */
   async store(tenant: string, batch: IngestBatch, receivedTs: number): Promise<boolean> {
-    this.hooks.patterns?.assign(tenant, batch.logs);
+    await this.hooks.patterns?.assign(tenant, batch.logs);
     const { stored } = await this.storage.writeBatch(tenant, batch, receivedTs);
     if (stored) {
       this.hooks.onStored?.(tenant, batch);

@@ -21,6 +21,10 @@ export const patternsSchema = z
     flush_interval_ms: z.number().int().min(100).max(60_000).default(2_000),
     /** Patterns with unwritten statistics held between flushes; beyond it, their statistics are dropped and counted. */
     max_pending_patterns: z.number().int().min(100).max(1_000_000).default(50_000),
+    /** Lines with the miner thread at once; a batch that does not fit is stored without pattern ids (counted). */
+    max_queued_lines: z.number().int().min(1_000).max(10_000_000).default(200_000),
+    /** A batch the miner thread has not answered in this time restarts the thread (counted). */
+    worker_timeout_ms: z.number().int().min(1_000).max(600_000).default(30_000),
   })
   .strict();
 

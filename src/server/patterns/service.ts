@@ -4,7 +4,7 @@ import type { LogRecord } from '../../model/index.ts';
 import type { StorageBackend } from '../storage/backend.ts';
 import { PATTERN_BUCKET_MS, PATTERN_EXAMPLES, type PatternUpdate } from '../storage/pattern-types.ts';
 import type { PatternsConfig } from './config.ts';
-import { TemplateMiner } from './miner.ts';
+import { MinerThread } from './miner-thread.ts';
 
 /** Example lines are cut to this many characters. */
 const EXAMPLE_CHARS = 500;
@@ -22,15 +22,16 @@ interface Pending {
 }
 
 /**
- * Mines every log record at ingest and keeps the pattern statistics. Mining is synchronous and
- * cheap (see bench/patterns.ts), so each record is stored with its pattern id in the same
- * transaction; the statistics (counts per minute, first/last seen, examples) are collected in
- * memory and written in one transaction per `flush_interval_ms`, off the ingest path. The set of
- * patterns waiting for a flush is bounded: beyond `max_pending_patterns` a pattern's statistics
- * are dropped and counted, never its records.
+ * Mines every log record at ingest and keeps the pattern statistics. The miner runs in a worker
+ * thread (miner-thread.ts): a batch's ids are awaited before the batch is written, so each record
+ * is stored with its pattern id in the same transaction, while the main thread writes other
+ * batches. The statistics (counts per minute, first/last seen, examples) are collected in memory
+ * and written in one transaction per `flush_interval_ms`, off the ingest path. The set of patterns
+ * waiting for a flush is bounded: beyond `max_pending_patterns` a pattern's statistics are dropped
+ * and counted, never its records.
  */
 export class PatternService {
-  readonly miner: TemplateMiner;
+  readonly thread: MinerThread;
   private pending = new Map<string, Map<string, Pending>>();
   private pendingCount = 0;
   private readonly timer: NodeJS.Timeout;
@@ -43,25 +44,41 @@ export class PatternService {
     private readonly counters: ComponentCounters,
     private readonly logger?: Logger,
   ) {
-    this.miner = new TemplateMiner({
-      similarity: config.similarity,
-      max_patterns: config.max_patterns_per_source,
-      max_trees: config.max_sources,
-    });
+    this.thread = new MinerThread(
+      {
+        miner: {
+          similarity: config.similarity,
+          max_patterns: config.max_patterns_per_source,
+          max_trees: config.max_sources,
+        },
+        max_queued_lines: config.max_queued_lines,
+        timeout_ms: config.worker_timeout_ms,
+      },
+      counters,
+      logger,
+    );
     this.timer = setInterval(() => void this.flush(), config.flush_interval_ms);
     this.timer.unref();
   }
 
-  /** Sets `pattern` on every record, replacing any an agent sent. Call before the batch is stored. */
-  assign(tenant: string, logs: LogRecord[]): void {
-    if (!this.config.enabled) return;
-    for (const log of logs) {
-      const result = this.miner.mine(tenant, log.source, log.message);
-      log.pattern = result.id;
-      if (result.absorbed !== undefined) {
-        const absorbed = this.entry(tenant, result.absorbed, log.source, log.ts);
-        if (absorbed) absorbed.merged_into = result.id;
-      }
+  /**
+   * Sets `pattern` on every record, replacing any an agent sent; call before the batch is stored.
+   * When the miner cannot take the batch (see MinerThread) the records keep no pattern id.
+   */
+  async assign(tenant: string, logs: LogRecord[]): Promise<void> {
+    if (!this.config.enabled || logs.length === 0) return;
+    for (const log of logs) delete log.pattern;
+    const mined = await this.thread.mine(
+      tenant,
+      logs.map((log) => log.source),
+      logs.map((log) => log.message),
+    );
+    if (!mined) return;
+    logs.forEach((log, i) => (log.pattern = mined.ids[i]));
+    for (const [i, id] of mined.absorbed) {
+      const log = logs[i]!;
+      const absorbed = this.entry(tenant, id, log.source, log.ts);
+      if (absorbed) absorbed.merged_into = log.pattern;
     }
     this.counters.received(logs.length);
   }
@@ -99,7 +116,7 @@ export class PatternService {
     entry = {
       id,
       source,
-      template: this.miner.template(tenant, source, id) ?? '',
+      template: '',
       buckets: new Map(),
       first_seen: ts,
       last_seen: ts,
@@ -124,10 +141,13 @@ export class PatternService {
     this.pendingCount = 0;
     if (lines === 0) return;
     for (const [tenant, byId] of batch) {
-      // The template as it is now: it may have generalised since the entry was made.
-      const updates: PatternUpdate[] = [...byId.values()].map((p) => ({
+      // The template as it is now: it may have generalised since the line was mined. Unknown
+      // (worker restarted, pattern evicted): storage keeps the template it has.
+      const entries = [...byId.values()];
+      const templates = await this.thread.templates(entries.map((p) => [tenant, p.source, p.id]));
+      const updates: PatternUpdate[] = entries.map((p, i) => ({
         ...p,
-        template: this.miner.template(tenant, p.source, p.id) ?? p.template,
+        template: templates?.[i] ?? p.template,
         buckets: [...p.buckets],
       }));
       try {
@@ -144,7 +164,7 @@ export class PatternService {
 
   /** The miner's size and evictions on /metrics; returns the function that removes them. */
   report(telemetry: Telemetry): () => void {
-    const stats = () => this.miner.stats();
+    const stats = () => this.thread.stats;
     const removers = [
       telemetry.gauge('pattern_miner_patterns', 'Log patterns the miner holds now.', () => [
         { labels: {}, value: stats().patterns },
@@ -160,6 +180,11 @@ export class PatternService {
           { labels: { kind: 'source' }, value: stats().evicted_trees },
         ],
       ),
+      telemetry.gauge(
+        'pattern_miner_worker_restarts',
+        'Times the miner worker thread was restarted after it crashed or hung (a count, reported as a gauge).',
+        () => [{ labels: {}, value: this.thread.restarts }],
+      ),
     ];
     return () => removers.forEach((remove) => remove());
   }
@@ -170,5 +195,6 @@ export class PatternService {
     this.closed = true;
     clearInterval(this.timer);
     await this.flush();
+    await this.thread.close();
   }
 }

@@ -87,7 +87,8 @@ export function applyUpdate(row: PatternRow | undefined, u: PatternUpdate): Patt
   return {
     id: u.id,
     source: u.source,
-    template: u.template,
+    // An update without a template (the miner restarted since) keeps the stored one.
+    template: u.template || (row?.template ?? ''),
     total: (row?.total ?? 0) + added,
     first_seen: Math.min(row?.first_seen ?? u.first_seen, u.first_seen),
     last_seen: Math.max(row?.last_seen ?? u.last_seen, u.last_seen),

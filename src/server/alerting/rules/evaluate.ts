@@ -3,6 +3,7 @@ import { evaluateThreshold } from './metric-rule.ts';
 import type { EvalContext, Observation } from './observation.ts';
 import { evaluatePredictive } from './predictive-rule.ts';
 import { evaluateNewPattern } from './pattern-rule.ts';
+import { evaluatePatternRate } from './pattern-rate-rule.ts';
 import { evaluateAbsence, evaluateEvents, evaluateLogCount } from './record-rules.ts';
 import type { Rule } from './rule-schema.ts';
 
@@ -25,6 +26,8 @@ export function evaluateRule(rule: Rule, ctx: EvalContext): Promise<Observation[
       return evaluatePredictive(rule, ctx);
     case 'new_pattern':
       return evaluateNewPattern(rule, ctx);
+    case 'pattern_rate':
+      return evaluatePatternRate(rule, ctx);
   }
 }
 

@@ -6,6 +6,7 @@ import { patternsSchema } from '../../patterns/config.ts';
 import { PatternService } from '../../patterns/service.ts';
 import { MemoryBackend } from '../../storage/memory/memory-backend.ts';
 import { engineHarness, write, type Harness } from '../testing.ts';
+import { ruleSchema } from './rule-schema.ts';
 
 const fast = { default_rules: false, group_wait_ms: 0, group_interval_ms: 30, repeat_interval_ms: 3_600_000 };
 
@@ -15,7 +16,7 @@ function log(message: string, severity: number, ageMs = 500): LogRecord {
 
 /** Mines and stores logs the way ingest does, then flushes the pattern statistics. */
 async function ingest(storage: MemoryBackend, service: PatternService, logs: LogRecord[]): Promise<void> {
-  service.assign('default', logs);
+  await service.assign('default', logs);
   await write(storage, { logs });
   service.observe('default', logs);
   await service.flush();
@@ -80,5 +81,53 @@ describe('pattern alert rules', { timeout: 20_000 }, () => {
       h.engine.alerts('default', ['firing']).map((a) => [a.labels.pattern, a.value]),
       [[logs[0]!.pattern, 3]],
     );
+  });
+
+  it('fires a pattern rate rule for the pattern that surges past its own baseline, not a steady one', async () => {
+    const storage = new MemoryBackend();
+    const patterns = start(storage);
+    const now = Date.now();
+    const step = 300_000;
+    const logs: LogRecord[] = [];
+    const at = (ts: number, message: string): LogRecord => ({ ts, host: 'node-1', source: 'api', message });
+    // Four hours of history: about 40 requests and 15 payment timeouts per 5 minutes.
+    for (let k = 0, ts = now - 4 * 3_600_000; ts < now - 2 * step; k++, ts += step) {
+      for (let i = 0; i < 40 + (k % 5); i++)
+        logs.push(at(ts + i * 1000, `GET /api/orders/${k * 100 + i} 200 in ${i}ms`));
+      for (let i = 0; i < 15 + (k % 3); i++)
+        logs.push(at(ts + i * 2000, `payment gateway timeout after ${3000 + i}ms`));
+    }
+    // The last minutes: requests as usual, payment timeouts twenty times their rate.
+    for (let i = 0; i < 42; i++)
+      logs.push(at(now - 120_000 + i * 1000, `GET /api/orders/${i} 200 in ${i}ms`));
+    for (let i = 0; i < 300; i++)
+      logs.push(at(now - 120_000 + i * 300, `payment gateway timeout after ${i}ms`));
+    await patterns.assign('default', logs);
+    await write(storage, { logs }, 'node-1', now - 4 * 3_600_000);
+    patterns.observe('default', logs);
+    await patterns.flush();
+    const rule = {
+      id: 'pattern-rate',
+      type: 'pattern_rate',
+      min_history_ms: 3_600_000,
+      history_ms: 4 * 3_600_000,
+      summary: '{{template}}: {{value}} lines, usually {{baseline}}',
+    };
+    h = await engineHarness(storage, { ...fast, rules: [rule] });
+    await h.engine.evaluate();
+    const firing = h.engine.alerts('default', ['firing']);
+    assert.deepEqual(
+      firing.map((a) => [a.labels.template, a.value]),
+      [['payment gateway timeout after <DURATION>', 300]],
+    );
+    const baseline = firing[0]!.context?.baseline ?? -1;
+    assert.ok(baseline > 10 && baseline < 20, `baseline ${baseline} ≈ 16`);
+    assert.match(firing[0]!.summary, /^payment gateway timeout after <DURATION>: 300 lines, usually 1\d/);
+  });
+
+  it('rejects a pattern rate window that is not whole minutes, naming the key', () => {
+    const result = ruleSchema.safeParse({ id: 'r', type: 'pattern_rate', window_ms: 90_000 });
+    assert.equal(result.success, false);
+    assert.deepEqual(result.error?.issues[0]?.path, ['window_ms']);
   });
 });

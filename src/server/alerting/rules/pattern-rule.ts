@@ -3,7 +3,7 @@ import type { EvalContext, Observation } from './observation.ts';
 import { SEVERITIES } from '../../../model/index.ts';
 
 /** Templates become a label; very long ones are cut so messages and fingerprints stay small. */
-const TEMPLATE_LABEL_CHARS = 200;
+export const TEMPLATE_LABEL_CHARS = 200;
 /** New patterns reported per evaluation: a flood of new shapes is one page of alerts, not thousands. */
 const MAX_NEW_PATTERNS = 100;
 

@@ -178,6 +178,25 @@ const newPatternRule = z
   })
   .strict();
 
+const patternRateRule = z
+  .object({
+    ...base,
+    type: z.literal('pattern_rate'),
+    /** Each pattern's lines over this window, against its own history at this step (whole minutes). */
+    window_ms: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(300_000)
+      .refine((ms) => ms % 60_000 === 0, 'must be whole minutes (pattern counts are per minute)'),
+    /** The fewest lines in the window worth an alert: 2 lines where 0 are usual is not news. */
+    min_count: z.number().int().min(1).default(10),
+    /** Words the pattern's template must contain; empty for every pattern. */
+    template: z.string().optional(),
+    ...detectorKnobs,
+  })
+  .strict();
+
 export const ruleSchema = z.discriminatedUnion('type', [
   thresholdRule,
   logCountRule,
@@ -186,6 +205,7 @@ export const ruleSchema = z.discriminatedUnion('type', [
   anomalyRule,
   predictiveRule,
   newPatternRule,
+  patternRateRule,
 ]);
 
 export type Rule = z.infer<typeof ruleSchema>;
