@@ -41,7 +41,7 @@ export class BatchStore {
     receivedTs: number,
     ids: ReadonlyArray<LogDocumentId | undefined>,
   ): Promise<ReadonlyArray<DocumentResult | undefined>> {
-    this.hooks.patterns?.assign(tenant, batch.logs);
+    await this.hooks.patterns?.assign(tenant, batch.logs);
     const { documents = [] } = await this.storage.writeBatch(tenant, batch, receivedTs, ids);
     const written = batch.logs.filter((_, n) => documents[n]?.result !== 'conflict');
     this.hooks.onStored?.(tenant, { ...batch, logs: written });

@@ -30,7 +30,7 @@ async function bulk(server: Server, path: string, body: string, headers: Record<
   return { errors: json.errors, items: json.items.map((i) => Object.values(i)[0]!) };
 }
 
-async function messages(server: Server, q: string): Promise<string[]> {
+async function records(server: Server, q: string): Promise<Array<{ message: string; pattern?: string }>> {
   const url = new URL('/api/v1/logs/search', server.url);
   url.search = new URLSearchParams({
     q,
@@ -40,8 +40,10 @@ async function messages(server: Server, q: string): Promise<string[]> {
   }).toString();
   const response = await fetch(url, { headers: auth });
   assert.equal(response.status, 200);
-  return ((await response.json()) as { records: Array<{ message: string }> }).records.map((r) => r.message);
+  return ((await response.json()) as { records: Array<{ message: string; pattern?: string }> }).records;
 }
+
+const messages = async (server: Server, q: string) => (await records(server, q)).map((r) => r.message);
 
 describe('Elasticsearch _bulk _id', () => {
   let server: Server;
@@ -65,7 +67,9 @@ describe('Elasticsearch _bulk _id', () => {
     assert.equal(second.errors, true);
     assert.equal(second.items[0]!.status, 409);
     assert.equal(second.items[0]!.error?.type, 'version_conflict_engine_exception');
-    assert.deepEqual(await messages(server, 'orchid'), ['orchid created once']);
+    const [stored, ...more] = await records(server, 'orchid');
+    assert.deepEqual([stored?.message, more.length], ['orchid created once', 0]);
+    assert.match(String(stored?.pattern), /^[0-9a-f]+$/, 'mined into a pattern like any other line');
   });
 
   it('replaces the document of an index with a stored _id (result updated, version 2)', async () => {
