@@ -10,12 +10,10 @@ import { LiveConfig } from '../config/etcd/live-config.ts';
 import { BirdseyeError } from '../core/errors.ts';
 import { VERSION } from '../version.ts';
 import { addAgentStatusCommand } from './agent-status.ts';
-import { anomalyScore } from './anomaly-score.ts';
 import { loggerFor } from './commands.ts';
 import { configCommand, flagValues } from './config-command.ts';
 import { explainLines } from './explain.ts';
 import { addPatternsCommand } from './patterns-command.ts';
-import { runAgent, runServer, runUp } from './run.ts';
 import { tokenCommands } from './token.ts';
 
 type Runner = (
@@ -24,14 +22,24 @@ type Runner = (
   live?: LiveConfig,
 ) => Promise<void>;
 
+// Each command's code is imported when it runs, so `birdseye agent` never loads the server's
+// modules (SQLite, fastify, the alerting stack): the agent stays light (DESIGN.md).
 const COMMANDS: Array<{ name: CommandName; summary: string; run: Runner }> = [
   {
     name: 'up',
     summary: 'run the server, a local agent and the UI in one process (what `npm start` runs)',
-    run: runUp,
+    run: async (config, logger) => (await import('./run-server.ts')).runUp(config, logger),
   },
-  { name: 'server', summary: 'run the server: ingest, storage, API and UI', run: runServer },
-  { name: 'agent', summary: "collect this node's metrics and ship them to a server", run: runAgent },
+  {
+    name: 'server',
+    summary: 'run the server: ingest, storage, API and UI',
+    run: async (config, logger) => (await import('./run-server.ts')).runServer(config, logger),
+  },
+  {
+    name: 'agent',
+    summary: "collect this node's metrics and ship them to a server",
+    run: async (...args) => (await import('./run-agent.ts')).runAgent(...args),
+  },
 ];
 
 function fail(error: unknown): never {
@@ -134,8 +142,9 @@ export function buildProgram(): Command {
     .option('--sensitivity <level>', 'low, medium or high (bounds at 6, 4.5 or 3 robust σ)', 'medium')
     .option('--min-history <duration>', 'cold start: no flags before this much history, e.g. 3d', '3d')
     .option('--direction <which>', 'both, up (only rises) or down', 'both')
-    .action((flags: { input: string; sensitivity: string; minHistory: string; direction: string }) => {
+    .action(async (flags: { input: string; sensitivity: string; minHistory: string; direction: string }) => {
       try {
+        const { anomalyScore } = await import('./anomaly-score.ts');
         anomalyScore(flags, (line) => process.stdout.write(`${line}\n`));
       } catch (error) {
         fail(error);

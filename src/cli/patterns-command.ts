@@ -3,8 +3,6 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { BirdseyeError } from '../core/errors.ts';
 import { FORMAT_NAMES, isFormatName, parseLine } from '../parse/index.ts';
-import { patternsSchema } from '../server/patterns/config.ts';
-import { TemplateMiner } from '../server/patterns/miner.ts';
 
 export interface PatternsOptions {
   input: string;
@@ -20,6 +18,9 @@ export interface PatternsOptions {
  * patterns show one id), then the patterns with their counts, most frequent first.
  */
 export async function runPatterns(options: PatternsOptions, out: NodeJS.WritableStream): Promise<void> {
+  // The server's miner, imported here so that registering this command loads none of the server.
+  const { patternsSchema } = await import('../server/patterns/config.ts');
+  const { TemplateMiner } = await import('../server/patterns/miner.ts');
   const defaults = patternsSchema.parse({});
   const miner = new TemplateMiner({
     similarity: options.similarity ?? defaults.similarity,

@@ -2,16 +2,17 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { CONFIG_FILE_ENV, loadConfig } from '../config/index.ts';
 import { BirdseyeError } from '../core/errors.ts';
-import { checkTenantName } from '../server/auth/tenants.ts';
-import { generateToken, TokenStore, type Scope } from '../server/auth/token-store.ts';
+import type { Scope, TokenStore } from '../server/auth/token-store.ts';
 
 /**
  * `birdseye token create|list|revoke`: an operator's way to hand out tokens without the API, e.g.
  * before the first agent starts. Works on `<data-dir>/server/auth.sqlite` directly, also while the
  * server runs (SQLite WAL lets both write).
  */
-function openStore(flags: { config?: string; dataDir?: string }): TokenStore {
+async function openStore(flags: { config?: string; dataDir?: string }): Promise<TokenStore> {
   const config = loadConfig({ file: flags.config, flags: { 'data-dir': flags.dataDir } });
+  // Imported here so the rest of the CLI (the agent above all) never loads SQLite.
+  const { TokenStore } = await import('../server/auth/token-store.ts');
   return new TokenStore(path.join(path.resolve(config.data_dir), 'server'));
 }
 
@@ -45,7 +46,7 @@ export function tokenCommands(program: Command, fail: (error: unknown) => never)
     .option('--name <text>', 'what the token is for, shown in lists', 'cli')
     .option('--rate <per-second>', 'requests per second this token may make (default: the server setting)')
     .action(
-      (flags: {
+      async (flags: {
         tenant: string;
         scopes: string;
         name: string;
@@ -55,8 +56,10 @@ export function tokenCommands(program: Command, fail: (error: unknown) => never)
       }) => {
         try {
           const scopes = parseScopes(flags.scopes);
+          const { checkTenantName } = await import('../server/auth/tenants.ts');
+          const { generateToken } = await import('../server/auth/token-store.ts');
           const tenant = checkTenantName(flags.tenant);
-          const store = openStore(flags);
+          const store = await openStore(flags);
           const secret = generateToken();
           const rate = flags.rate === undefined ? undefined : Number(flags.rate);
           const id = store.add(
@@ -77,9 +80,9 @@ export function tokenCommands(program: Command, fail: (error: unknown) => never)
 
   common(token.command('list').description('list tokens (ids, never secrets)'))
     .option('--tenant <name>', 'only this tenant')
-    .action((flags: { tenant?: string; config?: string; dataDir?: string }) => {
+    .action(async (flags: { tenant?: string; config?: string; dataDir?: string }) => {
       try {
-        const store = openStore(flags);
+        const store = await openStore(flags);
         for (const t of store.list(flags.tenant)) {
           const created = new Date(t.created_ts).toISOString();
           process.stdout.write(
@@ -94,9 +97,9 @@ export function tokenCommands(program: Command, fail: (error: unknown) => never)
 
   common(token.command('revoke').description('revoke a token by its id (from `token list`)'))
     .argument('<id>')
-    .action((id: string, flags: { config?: string; dataDir?: string }) => {
+    .action(async (id: string, flags: { config?: string; dataDir?: string }) => {
       try {
-        const store = openStore(flags);
+        const store = await openStore(flags);
         const done = store.revoke(id);
         store.close();
         if (!done)

@@ -87,6 +87,7 @@ describe('the npm package and the systemd units', { timeout: 1_200_000 }, () => 
     for (const file of [
       'bin/birdseye.js',
       'src/cli/main.ts',
+      'dist/birdseye.js',
       'dist/web/index.html',
       'deploy/systemd/birdseye-agent.service',
     ]) {
@@ -124,6 +125,21 @@ describe('the npm package and the systemd units', { timeout: 1_200_000 }, () => 
     const page = await fetch(`${server.url}/`, { headers: { accept: 'text/html' } });
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<script type="module"/);
+  });
+
+  it('runs the agent compiled, without the TypeScript loader', async () => {
+    const agent = await startBirdseye('agent', {
+      bin,
+      args: ['--server', 'http://127.0.0.1:1', '--token', 'package-test', '--agent-port', '0'],
+    });
+    procs.push(agent);
+    // tsx transforms through an esbuild child process; the compiled agent (dist/) starts none.
+    const pid = agent.child.pid!;
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+    );
+    const names = children.map((child) => readFileSync(`/proc/${child}/comm`, 'utf8').trim());
+    assert.ok(!names.includes('esbuild'), `the agent runs through tsx (children: ${names.join(', ')})`);
   });
 
   it('the systemd units pass `systemd-analyze verify` with the installed binary, and are hardened', () => {

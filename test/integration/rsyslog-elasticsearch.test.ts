@@ -30,6 +30,17 @@ async function search(server: Server, q: string): Promise<Found> {
 
 const N = 200;
 
+/** Now as an RFC 3164 timestamp (`Dec  2 10:00:00`, local time as rsyslog reads it): lines from a
+ * fixed day would fall out of the searched range as the calendar moves on. */
+function syslogNow(): string {
+  const now = new Date();
+  const month = now.toLocaleString('en-US', { month: 'short' });
+  const clock = [now.getHours(), now.getMinutes(), now.getSeconds()]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
+  return `${month} ${String(now.getDate()).padStart(2, ' ')} ${clock}`;
+}
+
 /** JSON documents with the fields rsyslog users usually send (as in rsyslog's own ES examples). */
 const TEMPLATE = `
 template(name="birdseye-json" type="list" option.jsonf="on") {
@@ -66,7 +77,7 @@ describe('rsyslog omelasticsearch â†’ Birdseye _bulk', () => {
     const lines = Array.from(
       { length: N },
       (_, i) =>
-        `<11>Nov 25 10:00:00 web-7 shop[42]: rsyslog-line ${String(i).padStart(4, '0')} checkout failed\n`,
+        `<11>${syslogNow()} web-7 shop[42]: rsyslog-line ${String(i).padStart(4, '0')} checkout failed\n`,
     );
     await sendTcp(rsyslog.tcpPort, lines.join(''));
     const found = await waitFor(
@@ -114,7 +125,7 @@ describe('rsyslog omelasticsearch with writeoperation="create" and a uuid _id â†
   it('accepts its create items with uuid _ids and stores every line once', async () => {
     const lines = Array.from(
       { length: 50 },
-      (_, i) => `<14>Nov 25 10:00:00 web-8 shop[42]: idempotent-line ${String(i).padStart(4, '0')} paid\n`,
+      (_, i) => `<14>${syslogNow()} web-8 shop[42]: idempotent-line ${String(i).padStart(4, '0')} paid\n`,
     );
     await sendTcp(rsyslog.tcpPort, lines.join(''));
     const found = await waitFor(

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Etcd3, type IOptions } from 'etcd3';
+import { createRequire } from 'node:module';
+import type { Etcd3, IOptions } from 'etcd3';
 import { BirdseyeError } from '../../core/errors.ts';
 import type { EtcdConfig } from './config.ts';
 
@@ -47,7 +48,9 @@ export function connectEtcd(config: EtcdConfig): Etcd3 {
       ...(config.key_file ? { privateKey: read(config.key_file, 'client key') } : {}),
     };
   }
-  return new Etcd3(options);
+  // Loaded on first use: etcd3 brings gRPC and protobufjs, which a node without etcd never needs.
+  const etcd3 = createRequire(import.meta.url)('etcd3') as typeof import('etcd3');
+  return new etcd3.Etcd3(options);
 }
 
 /** Turns a client error into one that says which etcd and what to check. */
