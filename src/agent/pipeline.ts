@@ -76,6 +76,7 @@ export class Pipeline {
   private roomWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined;
   private readonly counters: ComponentCounters;
+  private readonly countLogs: (by?: number) => void;
   private readonly shippers: Shipper[];
   private readonly unregisterGauge: () => void;
   private readonly unregisterDrainGauges: () => void;
@@ -92,6 +93,11 @@ export class Pipeline {
     private readonly recovered: ReadonlyMap<string, string>,
   ) {
     this.counters = componentCounters(options.telemetry, 'pipeline', options.id);
+    this.countLogs = options.telemetry.counter(
+      'agent_received_log_records_total',
+      'Log records (lines) the agent took in.',
+      { pipeline: options.id },
+    );
     for (const [source, value] of recovered) this.positions.set(source, value);
     // One shipper per sink, each on its own position in the buffer and with its own status.
     const sinks = sinksOf(options);
@@ -218,14 +224,7 @@ export class Pipeline {
       this.pending.push(chunk);
       this.pendingCount += size;
       this.counters.received(size);
-      if (chunk.logs.length > 0) {
-        this.options.telemetry.add(
-          'agent_received_log_records_total',
-          'Log records (lines) the agent took in.',
-          { pipeline: this.options.id },
-          chunk.logs.length,
-        );
-      }
+      if (chunk.logs.length > 0) this.countLogs(chunk.logs.length);
     }
     if (this.pendingCount >= this.options.batchMaxEvents) this.cut(false);
     if (this.pending.length > 0 && !this.flushTimer) {

@@ -37,6 +37,12 @@ const logsSchema = z
     /** A stack trace's lines are joined into one record; a group idle this long is emitted. */
     multiline: z.boolean().default(true),
     multiline_idle_ms: z.number().int().min(10).max(60_000).default(1_000),
+    /**
+     * A container's log stream is read at most this often, unless a read fills the buffer:
+     * one read then takes every line written since, instead of one read per line. Also the most a
+     * line waits before the agent sees it.
+     */
+    read_interval_ms: z.number().int().min(0).max(10_000).default(250),
     /** A line longer than this (after rejoining Docker's 16 KiB parts) is cut and flagged. */
     max_line_bytes: z
       .number()

@@ -11,6 +11,7 @@ import { EngineClient } from './engine-client.ts';
 import { describeEndpoint, resolveEndpoint, type DockerEndpoint } from './endpoint.ts';
 import { readEvents, type ReadEvent } from './events.ts';
 import { LogFollower } from './log-follower.ts';
+import { ReadPacer } from './paced-stream.ts';
 import { logsWanted, TOKEN_LABEL } from './log-filter.ts';
 import { encodePosition, EVENTS_KEY, PositionStore } from './position-store.ts';
 import type { IncomingMessage } from 'node:http';
@@ -42,6 +43,7 @@ export class DockerSource implements Source {
   private readonly catalog: ContainerCatalog;
   private readonly metrics: ContainerMetrics;
   private readonly followers = new Map<string, LogFollower>();
+  private readonly pacer: ReadPacer;
   private readonly tasks = new Set<Promise<unknown>>();
   private emit!: Emit;
   private flow!: Flow;
@@ -61,6 +63,7 @@ export class DockerSource implements Source {
     this.client = new EngineClient({ endpoint: this.endpoint, timeoutMs: config.request_timeout_ms });
     this.catalog = new ContainerCatalog(this.client);
     this.metrics = new ContainerMetrics(config.cgroup_root, config.proc_root);
+    this.pacer = new ReadPacer(config.logs.read_interval_ms);
     this.positions = new PositionStore(path.join(context.stateDir, 'docker.positions.json'), (error) => {
       this.counters.error('commit', 'position_write');
       context.log.warn({ err: error }, 'docker: cannot save positions; a restart would repeat entries');
@@ -120,6 +123,7 @@ export class DockerSource implements Source {
       emit: this.emit,
       flow: this.flow,
       counters: this.counters,
+      pacer: this.pacer,
     });
     this.followers.set(info.id, follower);
     this.track(
@@ -218,6 +222,7 @@ export class DockerSource implements Source {
     this.events?.destroy();
     for (const follower of this.followers.values()) follower.stop();
     while (this.tasks.size > 0) await Promise.all([...this.tasks]);
+    this.pacer.close();
     this.positions.flush();
     this.client.close();
   }

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { DockerEndpoint } from './endpoint.ts';
+import { DockerApiError, errorMessage } from './api-error.ts';
+import { PacedStream, type ReadPacer } from './paced-stream.ts';
 
 /**
  * A minimal Docker Engine API client over the daemon's unix socket (node:http with `socketPath`),
@@ -9,19 +11,6 @@ import type { DockerEndpoint } from './endpoint.ts';
  * callers pause and resume for backpressure. No API version prefix is sent, so the daemon answers
  * with its own version; the fields read here exist unchanged since API 1.24.
  */
-
-/** A failed call: `status` is the HTTP status, undefined when the daemon could not be reached. */
-export class DockerApiError extends Error {
-  readonly code = 'DOCKER_API';
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'DockerApiError';
-  }
-}
 
 export interface EngineOptions {
   /** The unix socket; ignored when `endpoint` is given. */
@@ -131,18 +120,21 @@ export class EngineClient {
     });
   }
 
+  /**
+   * A streaming GET read in the pacer's rounds (paced-stream.ts): for container logs, where most
+   * reads would otherwise carry one line. Resolves once a 2xx head arrived.
+   */
+  pacedStream(path: string, pacer: ReadPacer, onBody: (data: Buffer) => void): Promise<PacedStream> {
+    return PacedStream.open({
+      endpoint: this.endpoint,
+      path,
+      pacer,
+      onBody,
+      timeoutMs: this.options.timeoutMs,
+    });
+  }
+
   close(): void {
     this.agent.destroy();
   }
-}
-
-function errorMessage(body: Buffer): string {
-  const text = body.toString('utf8').trim();
-  try {
-    const parsed = JSON.parse(text) as { message?: unknown };
-    if (typeof parsed.message === 'string') return parsed.message;
-  } catch {
-    // Not JSON: the daemon or a proxy answered with text.
-  }
-  return text.slice(0, 200);
 }

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { ComponentCounters } from '../../../core/telemetry.ts';
 import type { LogRecord } from '../../../model/index.ts';
 import { MultilineJoiner, parseLine } from '../../../parse/index.ts';
@@ -6,14 +5,15 @@ import type { Emit, Flow } from '../source.ts';
 import { containerRef, containerService, type ContainerInfo } from './catalog.ts';
 import type { DockerLogsConfig } from './config.ts';
 import type { EngineClient } from './engine-client.ts';
-import { LogDecoder } from './log-decoder.ts';
+import type { PacedStream, ReadPacer } from './paced-stream.ts';
+import { LogDecoder, type LogEntry } from './log-decoder.ts';
 import { encodePosition, sinceParam, type Position, type PositionStore } from './position-store.ts';
 
 /**
  * Follows one container's stdout and stderr until it stops. Invariants:
  *
- * - Order: records leave in the order the daemon sent the lines; reading pauses (the HTTP
- *   response is not read, so the daemon blocks) while the pipeline has no room.
+ * - Order: records leave in the order the daemon sent the lines; reading stops (the stream is
+ *   held, so the daemon blocks) while the pipeline has no room.
  * - Position: a chunk's onDurable commits the position after the last line known to be inside
  *   an emitted record; the same position rides into the disk buffer as the chunk's checkpoint. A stack trace joined by the multiline joiner is known complete only when
  *   the next record leaves, so its tail is committed with that record (or at the idle flush).
@@ -32,6 +32,8 @@ export interface FollowerDeps {
   emit: Emit;
   flow: Flow;
   counters: ComponentCounters;
+  /** Wakes every follower's stream once per `read_interval_ms`. */
+  pacer: ReadPacer;
 }
 
 interface Input {
@@ -41,56 +43,87 @@ interface Input {
 }
 
 export class LogFollower {
-  private response: IncomingMessage | undefined;
+  private stream: PacedStream | undefined;
   private readonly joiner: MultilineJoiner;
   private inputs: Input[] = [];
   private done: Position | undefined;
   private lastRead: Position | undefined;
+  /** Records out of the joiner, waiting for the chunk they go into. */
+  private gathered: LogRecord[] = [];
   private chain: Promise<void> = Promise.resolve();
-  private idleTimer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  // What every record of this container carries; the container does not change while followed.
+  private readonly service: string;
+  private readonly container: ReturnType<typeof containerRef>;
 
   constructor(
     readonly info: ContainerInfo,
     private deps: FollowerDeps,
   ) {
     this.joiner = new MultilineJoiner({ max_bytes: deps.config.max_line_bytes });
+    this.service = containerService(info);
+    this.container = containerRef(info);
   }
 
-  /** Reads until the container's log stream ends (it stopped) or `stop()`; then flushes. */
+  /**
+   * Reads until the container's log stream ends (it stopped) or `stop()`; then flushes. The stream
+   * is read in the pacer's rounds (paced-stream.ts), and what one read brings enters the pipeline
+   * as one chunk: one emit per line (containers mostly write a line at a time) cost more than the
+   * line itself.
+   */
   async run(): Promise<void> {
     const from = this.lastRead ?? this.deps.positions.log(this.info.id);
     const query = `follow=1&stdout=1&stderr=1&timestamps=1${from ? `&since=${sinceParam(from)}` : ''}`;
-    const response = await this.deps.client.stream(`/containers/${this.info.id}/logs?${query}`);
-    this.response = response;
-    if (this.stopped) response.destroy();
     const decoder = new LogDecoder(this.info.tty, this.deps.config.max_line_bytes, from);
+    const onBody = (data: Buffer) => {
+      this.deps.counters.received(0, data.length);
+      for (const entry of decoder.push(data)) this.take(entry);
+      this.cutChunk();
+      if (!this.timer && this.joiner.pending > 0) this.armIdleFlush();
+    };
+    const stream = await this.deps.client.pacedStream(
+      `/containers/${this.info.id}/logs?${query}`,
+      this.deps.pacer,
+      onBody,
+    );
+    this.stream = stream;
+    if (this.stopped) stream.destroy();
     try {
-      for await (const chunk of response) {
-        this.deps.counters.received(0, (chunk as Buffer).length);
-        const records: LogRecord[] = [];
-        for (const entry of decoder.push(chunk as Buffer)) {
-          this.lastRead = entry.position;
-          const record = this.toRecord(entry.text, entry.ts, entry.stream, entry.truncated);
-          if (!this.deps.config.multiline) {
-            records.push(record);
-            this.done = entry.position;
-            continue;
-          }
-          this.inputs.push({ fields: record.fields!, record, position: entry.position });
-          records.push(...this.released(this.joiner.push(record)));
-        }
-        this.enqueue(records);
-        this.armIdleFlush();
-        await this.chain;
-      }
+      await stream.done;
     } catch (error) {
       if (!this.stopped) throw error;
     } finally {
-      clearTimeout(this.idleTimer);
-      this.enqueue(this.released(this.joiner.flush(), true));
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.release(this.joiner.flush());
+      this.cutChunk();
       await this.chain;
     }
+  }
+
+  private take(entry: LogEntry): void {
+    this.lastRead = entry.position;
+    const record = this.toRecord(entry.text, entry.ts, entry.stream, entry.truncated);
+    if (!this.deps.config.multiline) {
+      this.gathered.push(record);
+      this.done = entry.position;
+      return;
+    }
+    this.inputs.push({ fields: record.fields!, record, position: entry.position });
+    this.release(this.joiner.push(record));
+  }
+
+  /** A stack trace whose stream has been idle long enough leaves the joiner. */
+  private armIdleFlush(): void {
+    const idle = this.deps.config.multiline_idle_ms;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.release(this.joiner.flushIdle(Date.now(), idle));
+      this.cutChunk();
+      // A group not yet idle (its stream wrote meanwhile) is looked at again.
+      if (this.joiner.pending > 0) this.armIdleFlush();
+    }, idle);
   }
 
   private toRecord(text: string, ts: number, stream: string, truncated: boolean): LogRecord {
@@ -99,16 +132,18 @@ export class LogFollower {
     record.received_ts = Date.now();
     record.host = host;
     record.source = 'docker';
-    record.service = containerService(this.info);
-    record.container = containerRef(this.info);
-    record.fields = { ...record.fields, stream };
+    record.service = this.service;
+    record.container = this.container;
+    // Every parser gives a line its own fields object (or none): adding to it changes no other line.
+    (record.fields ??= {}).stream = stream;
     if (truncated) record.truncated = true;
     return record;
   }
 
-  /** Notes how far the joiner's output reaches in the input; see the invariants above. */
-  private released(records: LogRecord[], all = false): LogRecord[] {
+  /** Takes what the joiner let out, noting how far it reaches in the input; see the invariants above. */
+  private release(records: LogRecord[]): void {
     for (const record of records) {
+      this.gathered.push(record);
       const k = this.inputs.findIndex((input) => input.fields === record.fields);
       if (k === -1) continue;
       const single = this.inputs[k]!.record === record;
@@ -116,33 +151,31 @@ export class LogFollower {
       if (last >= 0) this.done = this.inputs[last]!.position;
       this.inputs.splice(0, last + 1);
     }
-    if (all && this.inputs.length > 0) {
+    // Nothing held back: every line read so far is in a record that left.
+    if (this.joiner.pending === 0 && this.inputs.length > 0) {
       this.done = this.inputs.at(-1)!.position;
       this.inputs = [];
     }
-    return records;
   }
 
-  private armIdleFlush(): void {
-    clearTimeout(this.idleTimer);
-    if (this.joiner.pending === 0) return;
-    const idle = this.deps.config.multiline_idle_ms;
-    this.idleTimer = setTimeout(() => {
-      this.enqueue(this.released(this.joiner.flushIdle(Date.now(), idle), true));
-      // A timer may fire a millisecond before the group counts as idle: keep watching until it does.
-      this.armIdleFlush();
-    }, idle);
-  }
-
-  /** Emits in order, one chunk at a time, waiting for room; the position goes with the last chunk. */
-  private enqueue(records: LogRecord[]): void {
-    const position = this.done;
+  /**
+   * Hands what was gathered to the pipeline, in order, waiting for room (the stream is held
+   * meanwhile, so the daemon holds the rest); the position goes with the chunk's last part.
+   */
+  private cutChunk(): void {
+    const records = this.gathered;
     if (records.length === 0) return;
+    this.gathered = [];
+    const position = this.done;
     this.chain = this.chain.then(async () => {
       for (let i = 0; i < records.length;) {
-        const chunk = records.slice(i, i + CHUNK_RECORDS);
-        for (let wait = this.deps.flow.room(chunk.length); wait; wait = this.deps.flow.room(chunk.length))
-          await wait;
+        const chunk = records.length <= CHUNK_RECORDS ? records : records.slice(i, i + CHUNK_RECORDS);
+        let wait = this.deps.flow.room(chunk.length);
+        if (wait) {
+          this.stream?.hold();
+          for (; wait; wait = this.deps.flow.room(chunk.length)) await wait;
+          this.stream?.release();
+        }
         const last = i + chunk.length >= records.length;
         const id = this.info.id;
         const commit = last && position ? () => this.deps.positions.commitLog(id, position) : undefined;
@@ -168,6 +201,6 @@ export class LogFollower {
 
   stop(): void {
     this.stopped = true;
-    this.response?.destroy();
+    this.stream?.destroy();
   }
 }
