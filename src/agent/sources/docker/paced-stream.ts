@@ -19,7 +19,12 @@ import { HttpBodyDecoder } from './http-body.ts';
 
 /** A read at least this long may have left more behind: read on instead of waiting for a round. */
 const FULL_READ_BYTES = 16 * 1024;
-const READ_BUFFER_BYTES = 64 * 1024;
+/**
+ * Every stream reads into this one buffer: a read is handled (and its body copied out) within its
+ * callback, before the next read of any stream, so one buffer serves all (50 containers would hold
+ * 50 × 64 KiB otherwise).
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /** Wakes the streams that stopped reading, all at once, once per interval. */
 export class ReadPacer {
@@ -110,7 +115,7 @@ export class PacedStream {
         endpoint.kind === 'unix'
           ? { path: endpoint.socketPath }
           : { host: endpoint.host, port: endpoint.port };
-      const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      const buffer = READ_BUFFER;
       this.socket = net.connect(
         // Returning false pauses the socket: libuv stops reading until resume().
         { ...target, onread: { buffer, callback: (n) => this.onRead(buffer.subarray(0, n)) } },
