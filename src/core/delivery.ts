@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { HttpClient, type HttpFailure } from './http-client.ts';
 import { tlsHint, type ClientTls } from './tls-client.ts';
 
 /**
@@ -40,7 +40,7 @@ export function classifyStatus(status: number, body: string, retryAfter?: number
  * `classifyStatus`. Errors are reported without the URL: some URLs (Slack, Teams) are secrets.
  */
 export class HttpPoster {
-  private readonly dispatcher: Agent;
+  private readonly client: HttpClient;
 
   constructor(
     timeoutMs: number,
@@ -48,32 +48,24 @@ export class HttpPoster {
     /** How https:// receivers are verified (and a client certificate presented); default: system CAs. */
     private readonly tls?: ClientTls,
   ) {
-    this.dispatcher = new Agent({
-      connectTimeout: timeoutMs,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      keepAliveTimeout: keepAliveMs,
-      ...(tls ? { connect: tls.connect } : {}),
-    });
+    this.client = new HttpClient(timeoutMs, keepAliveMs, tls);
   }
 
   async post(url: string, body: string | Buffer, headers: Record<string, string>): Promise<SendResult> {
     try {
-      const response = await request(url, { method: 'POST', dispatcher: this.dispatcher, headers, body });
-      const text = await response.body.text();
-      return classifyStatus(response.statusCode, text, parseRetryAfter(response.headers['retry-after']));
+      const answer = await this.client.request('POST', url, headers, body);
+      return classifyStatus(answer.status, answer.text, parseRetryAfter(answer.headers['retry-after']));
     } catch (error) {
       // TLS failures are retryable too: the fix is on one side's configuration, and until then the
       // data waits (the agent keeps it in its buffer); the reason says what to change.
-      const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-      const https = url.startsWith('https:');
-      const hint = tlsHint(err, this.tls, https) ?? (err.cause && tlsHint(err.cause, this.tls, https));
+      const err = error as HttpFailure;
+      const hint = tlsHint(err, this.tls, url.startsWith('https:'));
       return { outcome: 'retryable', reason: hint ?? `${err.code ?? 'error'}: ${err.message}` };
     }
   }
 
   /** Safe to call more than once. */
-  async close(): Promise<void> {
-    if (!this.dispatcher.closed) await this.dispatcher.close();
+  close(): Promise<void> {
+    return this.client.close();
   }
 }

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { TLSSocket } from 'node:tls';
-import { buildConnector } from 'undici';
 import { BirdseyeError } from './errors.ts';
 
 /**
@@ -16,8 +14,10 @@ export interface ClientTlsFiles {
 }
 
 export interface ClientTls {
-  /** Undici `connect` options (or a connector) for the dispatcher. */
-  readonly connect: buildConnector.BuildOptions | buildConnector.connector;
+  /** Options for TLS connections (https.Agent): the CA to trust and the client certificate. */
+  readonly options: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /** Trust exactly the certificate with this SHA-256 fingerprint, whatever its name and issuer. */
+  readonly pin?: string;
   /** Which config key fixes a trust problem, for error messages. */
   readonly caKey: string;
   readonly certKey: string;
@@ -42,7 +42,7 @@ export function clientTls(files: ClientTlsFiles, keyPrefix: string): ClientTls {
     );
   }
   return {
-    connect: {
+    options: {
       ...(files.ca_file ? { ca: readPem(files.ca_file, `${keyPrefix}.ca_file`) } : {}),
       ...(files.cert_file ? { cert: readPem(files.cert_file, `${keyPrefix}.cert_file`) } : {}),
       ...(files.key_file ? { key: readPem(files.key_file, `${keyPrefix}.key_file`) } : {}),
@@ -58,24 +58,7 @@ export function clientTls(files: ClientTlsFiles, keyPrefix: string): ClientTls {
  * public name while the agent connects to 127.0.0.1.
  */
 export function pinnedTls(fingerprint256: string, clientFiles: ClientTlsFiles, keyPrefix: string): ClientTls {
-  const base = clientTls(clientFiles, keyPrefix);
-  const connector = buildConnector({
-    ...(base.connect as buildConnector.BuildOptions),
-    rejectUnauthorized: false,
-  });
-  const connect: buildConnector.connector = (options, callback) =>
-    connector(options, (error, socket) => {
-      if (error) return callback(error, null);
-      const presented = (socket as TLSSocket).getPeerCertificate?.().fingerprint256;
-      if (presented === fingerprint256) return callback(null, socket);
-      socket.destroy();
-      const mismatch = Object.assign(
-        new Error(`the server presented certificate ${presented ?? 'none'}, not its own ${fingerprint256}`),
-        { code: 'ERR_TLS_CERT_PINNED' },
-      );
-      return callback(mismatch, null);
-    });
-  return { ...base, connect };
+  return { ...clientTls(clientFiles, keyPrefix), pin: fingerprint256 };
 }
 
 const UNTRUSTED = new Set([
@@ -90,18 +73,19 @@ const UNTRUSTED = new Set([
 
 /** A TLS failure in words that say what to change; undefined for errors that are not about TLS. */
 export function tlsHint(
-  error: NodeJS.ErrnoException & { socket?: { bytesRead?: number } },
+  error: NodeJS.ErrnoException & { bytesRead?: number },
   tls: ClientTls | undefined,
   https = true,
 ): string | undefined {
   const code = error.code ?? '';
   const message = error.message ?? '';
   // With TLS 1.3 the server checks the client's certificate after the client thinks the handshake
-  // is done, and then just closes: the request sees a socket closed before a single byte came back.
-  if (!https && code === 'UND_ERR_SOCKET' && error.socket?.bytesRead === 0) {
+  // is done, and then just closes: the request sees its connection closed without an answer.
+  const hungUp = code === 'ECONNRESET' && /socket hang up/.test(message);
+  if (!https && hungUp && error.bytesRead === 0) {
     return 'the server closed the connection without answering: if it serves HTTPS (server.tls), use an https:// server URL';
   }
-  if (https && code === 'UND_ERR_SOCKET' && error.socket?.bytesRead === 0) {
+  if (https && hungUp && error.bytesRead === 0) {
     return `the server closed the connection right after the TLS handshake: it probably requires a client certificate signed by its CA (server.tls.client_ca_file); set ${tls?.certKey ?? 'a client certificate and key'}`;
   }
   const caKey = tls?.caKey ?? 'the CA file option';

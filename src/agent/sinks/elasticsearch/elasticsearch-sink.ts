@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import { Agent, request } from 'undici';
 import { classifyStatus, parseRetryAfter } from '../../../core/delivery.ts';
+import { HttpClient } from '../../../core/http-client.ts';
 import type { Logger } from '../../../core/logger.ts';
 import type { ComponentCounters } from '../../../core/telemetry.ts';
 import { decodeBatch, type EncodedBatch } from '../../encoded-batch.ts';
@@ -40,7 +40,7 @@ interface Remainder {
 export class ElasticsearchSink implements Sink {
   readonly kind = 'elasticsearch';
   readonly id: string;
-  private readonly dispatcher: Agent;
+  private readonly client: HttpClient;
   private readonly baseUrl: string;
   private readonly bulkUrl: string;
   private readonly headers: Record<string, string>;
@@ -63,12 +63,7 @@ export class ElasticsearchSink implements Sink {
       this.headers.authorization = `Basic ${basic}`;
     }
     if (config.gzip) this.headers['content-encoding'] = 'gzip';
-    this.dispatcher = new Agent({
-      connectTimeout: config.timeout_ms,
-      headersTimeout: config.timeout_ms,
-      bodyTimeout: config.timeout_ms,
-      keepAliveTimeout: 30_000,
-    });
+    this.client = new HttpClient(config.timeout_ms);
   }
 
   async send(encoded: EncodedBatch): Promise<SendResult> {
@@ -80,17 +75,15 @@ export class ElasticsearchSink implements Sink {
       const retrying = this.remainder?.batchId === batch.batch_id ? this.remainder.positions : undefined;
       const { text, positions } = bulkBody(batch, this.index, this.major! < 7, retrying);
       const body = this.options.config.gzip ? await gzip(text) : text;
-      const response = await request(this.bulkUrl, {
-        method: 'POST',
-        dispatcher: this.dispatcher,
-        headers: this.headers,
-        body,
-      });
-      const answer = await response.body.text();
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        return classifyStatus(response.statusCode, answer, parseRetryAfter(response.headers['retry-after']));
+      const response = await this.client.request('POST', this.bulkUrl, this.headers, body);
+      if (response.status < 200 || response.status >= 300) {
+        return classifyStatus(
+          response.status,
+          response.text,
+          parseRetryAfter(response.headers['retry-after']),
+        );
       }
-      return this.settle(batch.batch_id, positions, answer);
+      return this.settle(batch.batch_id, positions, response.text);
     } catch (error) {
       const err = error as NodeJS.ErrnoException;
       return { outcome: 'retryable', reason: `${err.code ?? 'error'}: ${err.message}` };
@@ -148,12 +141,10 @@ export class ElasticsearchSink implements Sink {
     const headers = { ...this.headers };
     delete headers['content-encoding'];
     delete headers['content-type'];
-    const response = await request(this.baseUrl, {
-      dispatcher: this.dispatcher,
-      headers: { ...headers, accept: 'application/json' },
+    const { text, status } = await this.client.request('GET', this.baseUrl, {
+      ...headers,
+      accept: 'application/json',
     });
-    const text = await response.body.text();
-    const status = response.statusCode;
     if (status === 401 || status === 403 || status === 429 || status >= 500) {
       // Nothing is lost by waiting: the batch stays in the buffer until this clears.
       const hint = status < 429 ? ": check the sink's credentials" : '';
@@ -169,7 +160,7 @@ export class ElasticsearchSink implements Sink {
   }
 
   /** Safe to call more than once. */
-  async close(): Promise<void> {
-    if (!this.dispatcher.closed) await this.dispatcher.close();
+  close(): Promise<void> {
+    return this.client.close();
   }
 }

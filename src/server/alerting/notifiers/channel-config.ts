@@ -7,7 +7,7 @@ import { webhookSchema } from './webhook/config.ts';
 
 /**
  * Channel config schemas only, kept apart from registry.ts because src/config loads this for the
- * agent too, and the agent must not load nodemailer or undici's server-side use for a schema.
+ * agent too, and the agent must not load nodemailer for a schema.
  */
 export const channelSchema = z.discriminatedUnion('type', [
   emailSchema,
