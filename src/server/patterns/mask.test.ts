@@ -26,6 +26,8 @@ const TOKENS: Array<[string, string]> = [
   ['uid=0', 'uid=<NUM>'],
   ['rhost=218.188.2.4', 'rhost=<IP>'],
   ['(uid=509)', '(uid=<NUM>)'],
+  ['depth....................0', 'depth....................<NUM>'],
+  ['instruction......0,', 'instruction......<NUM>,'],
   ['blk_-1608999687919862906', '<*>'],
   ['core.2275', '<*>'],
   ['jk2_init()', '<*>'],

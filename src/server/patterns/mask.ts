@@ -6,7 +6,7 @@
  *
  * The rule of thumb: a token without a digit is a word of the template, one with a digit is almost
  * always a value. Punctuation around a value stays (`(<NUM>)`, `<IP>,`), so templates read like
- * the lines they stand for; `key=value` keeps its key.
+ * the lines they stand for; `key=value` keeps its key, and so does a dot leader (`depth.....0`).
  */
 
 /** Every placeholder starts with this character, so `isPlaceholder` is one comparison. */
@@ -114,8 +114,14 @@ export function maskToken(token: string): string {
   let masked: string;
   // key=value keeps the key: `pid=<NUM>`, `(uid=<NUM>)`.
   const eq = core.indexOf('=');
+  const leader = core.indexOf('..');
   if (eq > 0 && eq < core.length - 1 && KEY.test(core.slice(0, eq))) {
     masked = `${core.slice(0, eq + 1)}${maskToken(core.slice(eq + 1))}`;
+  } else if (leader > 0 && !hasDigit(core.slice(0, leader))) {
+    // A dot leader keeps its label, as in a table printed to the log: `depth.......0`.
+    let value = leader + 2;
+    while (core.charCodeAt(value) === 46) value++;
+    masked = value < core.length ? `${core.slice(0, value)}${maskToken(core.slice(value))}` : core;
   } else {
     masked = classifyCore(core);
   }
