@@ -81,7 +81,7 @@ export function addPatternsCommand(program: Command, fail: (error: unknown) => n
       `raw, auto or one of ${FORMAT_NAMES.join(', ')}: how lines become messages`,
       'auto',
     )
-    .option('--similarity <share>', 'share of tokens a line must share with a pattern to join it (0.1–1)')
+    .option('--similarity <share>', "share of a pattern's words a line must have in place to join it (0.1–1)")
     .option('--source <name>', 'source name the lines are mined under', 'file')
     .action(async (flags: { input: string; format: string; similarity?: string; source: string }) => {
       try {

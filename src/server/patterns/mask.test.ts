@@ -26,6 +26,8 @@ const TOKENS: Array<[string, string]> = [
   ['uid=0', 'uid=<NUM>'],
   ['rhost=218.188.2.4', 'rhost=<IP>'],
   ['(uid=509)', '(uid=<NUM>)'],
+  ['depth....................0', 'depth....................<NUM>'],
+  ['instruction......0,', 'instruction......<NUM>,'],
   ['blk_-1608999687919862906', '<*>'],
   ['core.2275', '<*>'],
   ['jk2_init()', '<*>'],
@@ -56,5 +58,21 @@ describe('mask', () => {
 
   it('cuts very long lines to a bounded number of tokens', () => {
     assert.equal(tokenize('word '.repeat(10_000)).length, MAX_TOKENS);
+  });
+
+  it('makes a run of values of one kind one token, whatever its length', () => {
+    const ask = (blocks: number) =>
+      tokenize(`BLOCK* ask 10.251.126.5:50010 to delete ${'blk_-9016567407076718172 '.repeat(blocks)}`);
+    assert.deepEqual(ask(1), ['BLOCK*', 'ask', '<IP>', 'to', 'delete', '<*>']);
+    assert.deepEqual(ask(9), ask(1));
+    // 00106210 is as much a hex value as 003a90fc: one kind, shown as <*>.
+    assert.deepEqual(tokenize('softheader=1 003a90fc 00106210 7 end'), ['softheader=<NUM>', '<*>', 'end']);
+    // Values of different kinds stay apart: an address next to a host name is not a list.
+    assert.deepEqual(tokenize('from 24.54.76.216 (24-54-76-216.example.net) at'), [
+      'from',
+      '<IP>',
+      '<*>',
+      'at',
+    ]);
   });
 });

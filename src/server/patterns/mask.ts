@@ -6,7 +6,7 @@
  *
  * The rule of thumb: a token without a digit is a word of the template, one with a digit is almost
  * always a value. Punctuation around a value stays (`(<NUM>)`, `<IP>,`), so templates read like
- * the lines they stand for; `key=value` keeps its key.
+ * the lines they stand for; `key=value` keeps its key, and so does a dot leader (`depth.....0`).
  */
 
 /** Every placeholder starts with this character, so `isPlaceholder` is one comparison. */
@@ -25,6 +25,8 @@ export const PLACEHOLDERS = [
 
 /** Lines are cut to this many tokens: the tree and the similarity work on bounded arrays. */
 export const MAX_TOKENS = 128;
+/** Tokens read from one line at most: a line of a million numbers costs what any long line does. */
+const MAX_TOKENS_READ = 4 * MAX_TOKENS;
 /** A token longer than this is a value (a blob, a base64 string, a stack of ids), never a word. */
 const MAX_WORD_CHARS = 80;
 
@@ -114,8 +116,14 @@ export function maskToken(token: string): string {
   let masked: string;
   // key=value keeps the key: `pid=<NUM>`, `(uid=<NUM>)`.
   const eq = core.indexOf('=');
+  const leader = core.indexOf('..');
   if (eq > 0 && eq < core.length - 1 && KEY.test(core.slice(0, eq))) {
     masked = `${core.slice(0, eq + 1)}${maskToken(core.slice(eq + 1))}`;
+  } else if (leader > 0 && !hasDigit(core.slice(0, leader))) {
+    // A dot leader keeps its label, as in a table printed to the log: `depth.......0`.
+    let value = leader + 2;
+    while (core.charCodeAt(value) === 46) value++;
+    masked = value < core.length ? `${core.slice(0, value)}${maskToken(core.slice(value))}` : core;
   } else {
     masked = classifyCore(core);
   }
@@ -133,17 +141,37 @@ export function hasPlaceholder(token: string): boolean {
   return token.includes('<') && PLACEHOLDERS.some((p) => token.includes(p));
 }
 
-/** The masked tokens of a message, at most MAX_TOKENS; white space of any kind separates tokens. */
+/** What a run of values is made of: `<HEX>` and `<NUM>` are one kind (`00106210` is hex too). */
+function kindOf(token: string): string {
+  if (token === '<HEX>') return '<NUM>';
+  return isPlaceholder(token) ? token : '';
+}
+
+/**
+ * The masked tokens of a message, at most MAX_TOKENS; white space of any kind separates tokens.
+ * A run of values of one kind is one token (`<*>` when their types differ): a list of block ids
+ * or of addresses has no fixed length, and the tree sorts lines by their number of tokens.
+ */
 export function tokenize(message: string): string[] {
   const out: string[] = [];
+  let run = '';
+  let read = 0;
   let start = -1;
   for (let i = 0; i <= message.length; i++) {
     const c = i < message.length ? message.charCodeAt(i) : 32;
     const space = c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
     if (space) {
       if (start >= 0) {
-        out.push(maskToken(message.slice(start, i)));
-        if (out.length >= MAX_TOKENS) return out;
+        const token = maskToken(message.slice(start, i));
+        const kind = kindOf(token);
+        if (kind !== '' && kind === run) {
+          if (out[out.length - 1] !== token) out[out.length - 1] = WILDCARD;
+        } else {
+          out.push(token);
+          if (out.length >= MAX_TOKENS) return out;
+        }
+        run = kind;
+        if (++read >= MAX_TOKENS_READ) return out;
         start = -1;
       }
     } else if (start < 0) start = i;

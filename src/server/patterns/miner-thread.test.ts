@@ -8,8 +8,8 @@ import { MinerThread, type MinerThreadOptions } from './miner-thread.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/patterns');
 const lines = [
-  ...readLabeled(path.join(FIXTURES, 'OpenSSH_2k.head.tsv')),
-  ...readLabeled(path.join(FIXTURES, 'HDFS_2k.head.tsv')),
+  ...readLabeled(path.join(FIXTURES, 'OpenSSH_2k.tsv')),
+  ...readLabeled(path.join(FIXTURES, 'HDFS_2k.tsv')),
 ].map((l) => l.content);
 
 const options: MinerThreadOptions = { miner: {}, max_queued_lines: 100_000, timeout_ms: 30_000 };

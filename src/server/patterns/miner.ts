@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hasPlaceholder, tokenize, WILDCARD } from './mask.ts';
+import { hasPlaceholder, isPlaceholder, tokenize, WILDCARD } from './mask.ts';
 
 /**
  * Online template mining in the manner of Drain (He et al., ICWS 2017), one parse tree per tenant
@@ -20,7 +20,7 @@ import { hasPlaceholder, tokenize, WILDCARD } from './mask.ts';
  *   counted) and at most `max_trees` trees (the least recently used tree goes whole).
  */
 export interface MinerOptions {
-  /** Share of a line's tokens that must equal the template's for the line to join it. */
+  /** Share of the template's words (tokens that are not values) a line must have in place to join it. */
   readonly similarity: number;
   /** Tokens after the length layer that choose the branch. */
   readonly prefix_tokens: number;
@@ -30,7 +30,7 @@ export interface MinerOptions {
 }
 
 export const DEFAULT_MINER_OPTIONS: MinerOptions = {
-  similarity: 0.5,
+  similarity: 0.7,
   prefix_tokens: 2,
   max_children: 100,
   max_patterns: 1000,
@@ -88,13 +88,15 @@ function patternId(source: string, template: string, salt: number): string {
   return h.digest('hex').slice(0, 12);
 }
 
+/** `key=…` against `key=…` with the same key: one field, whatever its values. */
+function sameKey(a: string, b: string): boolean {
+  const eq = a.indexOf('=');
+  return eq > 0 && b.length > eq && b.charCodeAt(eq) === 61 && b.startsWith(a.substring(0, eq));
+}
+
 /** Two different tokens at one position: `<*>`, but `key=<*>` when both are `key=…`. */
 function generalise(a: string, b: string): string {
-  const eq = a.indexOf('=');
-  if (eq > 0 && b.length > eq && b.charCodeAt(eq) === 61 && a.startsWith(b.slice(0, eq))) {
-    return `${a.slice(0, eq + 1)}${WILDCARD}`;
-  }
-  return WILDCARD;
+  return sameKey(a, b) ? `${a.slice(0, a.indexOf('=') + 1)}${WILDCARD}` : WILDCARD;
 }
 
 export class TemplateMiner {
@@ -157,22 +159,31 @@ export class TemplateMiner {
     return node.leaf;
   }
 
-  /** The best pattern of the leaf for these tokens, or undefined below the similarity threshold. */
+  /**
+   * The best pattern of the leaf for these tokens, or undefined below the similarity threshold.
+   * Similarity is the share of the pattern's words the line has in the same places (a `key=…`
+   * agrees with the same key whatever its value). Positions where the pattern holds a value take
+   * any token and do not count: were they counted as agreement, a message with many values and
+   * few words would join a pattern it shares only its values with, and two messages that differ
+   * in three words of eight would look alike.
+   */
   private best(leaf: readonly Pattern[], tokens: readonly string[]): Pattern | undefined {
     let best: Pattern | undefined;
     let bestSim = -1;
     let bestParams = -1;
     for (const p of leaf) {
+      let words = 0;
       let same = 0;
-      let params = 0;
       const t = p.tokens;
       for (let i = 0; i < t.length; i++) {
         const a = t[i]!;
-        // A value the masker already typed counts as agreement, even the generic `<*>`.
-        if (a === tokens[i]) same++;
-        else if (a === WILDCARD) params++;
+        if (isPlaceholder(a)) continue;
+        words++;
+        if (a === tokens[i] || sameKey(a, tokens[i]!)) same++;
       }
-      const sim = same / t.length;
+      const params = t.length - words;
+      // A pattern of values only: the line must be values too.
+      const sim = words > 0 ? same / words : tokens.filter(isPlaceholder).length / tokens.length;
       if (sim > bestSim || (sim === bestSim && params > bestParams)) {
         best = p;
         bestSim = sim;
