@@ -99,7 +99,7 @@ try {
       'agent:',
       '  journald: { enabled: false }',
       `  host_metrics: { interval_ms: ${INTERVAL_MS} }`,
-      `  docker: { host: "unix://${engine.socketPath}", interval_ms: ${INTERVAL_MS} }`,
+      `  docker: { host: "unix://${engine.socketPath}", interval_ms: ${INTERVAL_MS}, logs: { read_interval_ms: ${process.env.BENCH_DOCKER_READ_MS ?? 250} } }`,
       '',
     ].join('\n'),
   );

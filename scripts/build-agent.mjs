@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Compiles the CLI into dist/birdseye.js (plus the chunks it imports when a command runs), which
 // bin/birdseye.js runs for `birdseye agent`: the agent then runs without the TypeScript loader (tsx
-// and its esbuild service, about 45 MB of RSS on every node), split into chunks it loads none of
-// the server's code (another 11 MB), with its packages bundled and white space and syntax minified
-// (names kept, for readable stack traces: another 2.6 MB). The server's own packages (and the
-// native SQLite module) stay external. Every file sits one directory below the package root, as
-// src/*.ts do, so a path relative to a module (../package.json) means the same from both.
+// and its esbuild service, about 45 MB of RSS on every node), and split into chunks it loads none
+// of the server's code (another 11 MB). Packages stay external, resolved from node_modules: bundled
+// and minified they saved 2.6 MB at rest, but the agent under load (bench/docker.ts) then held
+// 121 MB instead of 98. Every file sits one directory below the package root, as src/*.ts do, so a
+// path relative to a module (../package.json) means the same from both.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -21,12 +21,6 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', 'fastify', '@fastify/static', 'nodemailer', 'etcd3', 'tsx'],
-  minifyWhitespace: true,
-  minifySyntax: true,
-  // Bundled CommonJS packages call require(); an ES module has none of its own.
-  banner: {
-    js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",
-  },
+  packages: 'external',
   logLevel: 'warning',
 });
