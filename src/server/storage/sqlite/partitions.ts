@@ -6,7 +6,8 @@ import { DAY_US, dropPartitionSql, histogramIndexSql, ID_SLOT, partitionSchema }
 
 interface DayStatements {
   insertLog: Database.Statement;
-  insertFts: Database.Statement;
+  /** Only for a day whose full-text table is in the main file (made before schema 4). */
+  insertFts: Database.Statement | undefined;
   insertEvent: Database.Statement;
   /** Undefined for a day made before per-minute counts existed. */
   addCount: Database.Statement | undefined;
@@ -35,6 +36,8 @@ export function idRange(day: number, from: number, to: number): [number, number]
  */
 export class Partitions {
   private readonly days = new Set<number>();
+  /** Days whose full-text table is in the main file (made before schema 4); the rest: index file. */
+  private readonly local = new Set<number>();
   /** Days that have per-minute log counts (see log-counts.ts): those made since they exist. */
   private readonly counted = new Set<number>();
   private readonly statements = new Map<number, DayStatements>();
@@ -45,13 +48,18 @@ export class Partitions {
    */
   private highest = new Map<string, number>();
 
-  constructor(private readonly db: Database.Database) {
+  /** `onDropped`: told the days retention dropped, whose full-text tables go apart. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly onDropped: (days: number[]) => void = () => undefined,
+  ) {
     this.reload();
   }
 
   /** Re-reads the list from the schema, e.g. after a rolled-back transaction created a day. */
   reload(): void {
     this.days.clear();
+    this.local.clear();
     this.counted.clear();
     this.statements.clear();
     this.nextCounter = new Map();
@@ -62,6 +70,15 @@ export class Partitions {
       )
       .all();
     for (const { name } of rows) this.days.add(Number(name.slice('logs_d'.length)));
+    const local = this.db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name GLOB 'logs_fts_d[0-9]*'",
+      )
+      .all();
+    for (const { name } of local) {
+      const day = /^logs_fts_d(\d+)$/.exec(name)?.[1];
+      if (day !== undefined) this.local.add(Number(day));
+    }
     const counts = this.db
       .prepare<[], { name: string }>(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'logcounts_d[0-9]*'",
@@ -91,6 +108,11 @@ export class Partitions {
     return this.days.has(day);
   }
 
+  /** The day's full-text table is in the main file, written in the batch's transaction. */
+  ftsLocal(day: number): boolean {
+    return this.local.has(day);
+  }
+
   private stmts(day: number): DayStatements {
     let s = this.statements.get(day);
     if (s) return s;
@@ -106,10 +128,12 @@ export class Partitions {
          container_image, container_id, format, message, rest, pattern)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertFts: this.db.prepare(
-        `INSERT INTO logs_fts_d${day} (rowid, message, host, source, service, container, format, fields)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      insertFts: this.local.has(day)
+        ? this.db.prepare(
+            `INSERT INTO main.logs_fts_d${day} (rowid, message, host, source, service, container, format, fields)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+        : undefined,
       insertEvent: this.db.prepare(`INSERT INTO events_d${day} (id, tenant, ts, record) VALUES (?, ?, ?, ?)`),
       addCount: this.counted.has(day) ? this.db.prepare(addCountSql(day)) : undefined,
       maxLogId: this.db.prepare(`SELECT max(id) AS m FROM logs_d${day} WHERE id BETWEEN ? AND ?`),
@@ -186,6 +210,7 @@ export class Partitions {
     } finally {
       this.reload();
     }
+    this.onDropped(days);
     // Hands the freed pages back to the file system (auto_vacuum=INCREMENTAL files only).
     this.db.pragma('incremental_vacuum');
     return days.length;
