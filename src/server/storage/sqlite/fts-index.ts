@@ -68,6 +68,7 @@ export class FtsIndex {
    */
   constructor(
     private readonly file: string,
+    private readonly mainFile: string,
     public done: number,
     private readonly replay: () => number,
   ) {}
@@ -169,7 +170,7 @@ export class FtsIndex {
   private spawn(): Worker {
     const worker = new Worker(bootCode(), {
       eval: true,
-      workerData: { file: this.file } satisfies WorkerOptions,
+      workerData: { file: this.file, mainFile: this.mainFile } satisfies WorkerOptions,
     });
     worker.unref();
     worker.on('message', (msg: FromWorker) => {

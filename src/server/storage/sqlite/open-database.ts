@@ -31,6 +31,8 @@ export interface OpenedDatabase {
   readonly db: Database.Database;
   /** The schema version the file had, for the caller's migration. */
   readonly version: number;
+  /** The main file's path. */
+  readonly file: string;
   /** The index file's path; it is attached to `db` as `fts`. */
   readonly indexFile: string;
   /** The index file was made now (or had no state yet): its days are rebuilt from the rows. */
@@ -57,6 +59,9 @@ export function openDatabase(dir: string): OpenedDatabase {
   if (version === 0) db.pragma('auto_vacuum = INCREMENTAL');
   db.exec(SCHEMA);
   registerFunctions(db);
+  // The index worker checkpoints this file's WAL at CHECKPOINT_WAL_BYTES (fts-worker.ts); this
+  // connection does only when the WAL is ten times that (no worker running, or a stuck one).
+  db.pragma('main.wal_autocheckpoint = 10000');
   const indexFile = path.join(dir, INDEX_FILE);
   try {
     db.prepare('ATTACH DATABASE ? AS fts').run(indexFile);
@@ -69,5 +74,5 @@ export function openDatabase(dir: string): OpenedDatabase {
   const freshIndex =
     db.prepare("SELECT 1 FROM fts.sqlite_master WHERE type = 'table' AND name = 'fts_state'").get() ===
     undefined;
-  return { db, version, indexFile, freshIndex };
+  return { db, version, file, indexFile, freshIndex };
 }

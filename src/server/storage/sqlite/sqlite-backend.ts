@@ -96,12 +96,12 @@ export class SqliteBackend implements StorageBackend {
   private writes = 0;
 
   constructor(dir: string) {
-    const { db, version, indexFile, freshIndex } = openDatabase(dir);
+    const { db, version, file, indexFile, freshIndex } = openDatabase(dir);
     this.db = db;
     this.partitions = new Partitions(this.db, (days) => this.fts.drop(days));
     const tables = new FtsTables(this.db, 'fts');
     const recovery = new FtsRecovery(this.db, this.partitions, tables);
-    this.fts = new FtsIndex(indexFile, tables.done(), () => recovery.replay());
+    this.fts = new FtsIndex(indexFile, file, tables.done(), () => recovery.replay());
     this.statements = new StatementCache(this.db);
     this.writer = new LogWriter(this.db, this.partitions, this.fts);
     this.logs = new LogReader(this.partitions, this.statements);
