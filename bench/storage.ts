@@ -3,7 +3,8 @@
  * histogram on a large store, a 7-day metric query for 50 hosts (raw and from rollups), and bytes
  * on disk per stored line. Records are the real captured fixture lines, parsed by the real parsers.
  * Sizes: BENCH_STORE_LINES (default 2,000,000; the target is 10 M), BENCH_STORE_HOSTS (50),
- * BENCH_STORE_METRIC_INTERVAL_MS (10,000).
+ * BENCH_STORE_METRIC_INTERVAL_MS (10,000), BENCH_STORE_BATCH (lines per batch, default 5,000: the
+ * agent's batch_max_events, which is what its batches hold at any high rate).
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +22,7 @@ const LINES = Number(process.env.BENCH_STORE_LINES ?? 2_000_000);
 const HOSTS = Number(process.env.BENCH_STORE_HOSTS ?? 50);
 /** One sample per host per this interval, over 7 days (agents default to 10 s). */
 const METRIC_INTERVAL_MS = Number(process.env.BENCH_STORE_METRIC_INTERVAL_MS ?? 10_000);
-const BATCH = 1000;
+const BATCH = Number(process.env.BENCH_STORE_BATCH ?? 5000);
 const DAY = 86_400_000;
 const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 const TENANT = 'default';
