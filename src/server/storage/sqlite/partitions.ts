@@ -15,6 +15,11 @@ interface DayStatements {
   maxEventId: Database.Statement<[number, number], { m: number | null }>;
 }
 
+interface Allocation {
+  highest: number;
+  next: Map<number, number>;
+}
+
 /** The microsecond of its day a timestamp falls in, clamped so a wild clock cannot overflow ids. */
 export function slotOf(ts: number, day: number): number {
   const us = Math.round(ts * 1000) - day * DAY_US;
@@ -41,12 +46,12 @@ export class Partitions {
   /** Days that have per-minute log counts (see log-counts.ts): those made since they exist. */
   private readonly counted = new Set<number>();
   private readonly statements = new Map<number, DayStatements>();
-  private nextCounter = new Map<string, number>();
   /**
-   * The largest id in each day's table (`log<day>` / `event<day>`), an upper bound: lines mostly
-   * arrive in time order, so a new microsecond is usually past it and needs no probe at all.
+   * Per kind and day (key day·2 + kind): the largest id in its table, an upper bound (lines mostly
+   * arrive in time order, so a new microsecond is usually past it and needs no probe at all), and
+   * the next free counter of the microseconds used lately.
    */
-  private highest = new Map<string, number>();
+  private allocations = new Map<number, Allocation>();
 
   /** `onDropped`: told the days retention dropped, whose full-text tables go apart. */
   constructor(
@@ -62,8 +67,7 @@ export class Partitions {
     this.local.clear();
     this.counted.clear();
     this.statements.clear();
-    this.nextCounter = new Map();
-    this.highest = new Map();
+    this.allocations = new Map();
     const rows = this.db
       .prepare<[], { name: string }>(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'logs_d[0-9]*'",
@@ -149,38 +153,33 @@ export class Partitions {
   }
 
   allocate(kind: 'log' | 'event', day: number, ts: number): number {
-    const id = this.allocateId(kind, day, ts);
-    const dayKey = `${kind}${day}`;
-    if (id > (this.highest.get(dayKey) ?? -1)) this.highest.set(dayKey, id);
+    const key = day * 2 + (kind === 'log' ? 0 : 1);
+    let a = this.allocations.get(key);
+    if (!a) {
+      const table = kind === 'log' ? `logs_d${day}` : `events_d${day}`;
+      this.stmts(day);
+      const highest = this.db.prepare<[], { m: number | null }>(`SELECT max(id) AS m FROM ${table}`).get()?.m;
+      a = { highest: highest ?? -1, next: new Map() };
+      this.allocations.set(key, a);
+    }
+    const id = this.allocateId(kind, day, ts, a);
+    if (id > a.highest) a.highest = id;
     return id;
   }
 
-  private highestId(kind: 'log' | 'event', day: number): number {
-    const dayKey = `${kind}${day}`;
-    let h = this.highest.get(dayKey);
-    if (h === undefined) {
-      const table = kind === 'log' ? `logs_d${day}` : `events_d${day}`;
-      this.stmts(day);
-      h = this.db.prepare<[], { m: number | null }>(`SELECT max(id) AS m FROM ${table}`).get()?.m ?? -1;
-      this.highest.set(dayKey, h);
-    }
-    return h;
-  }
-
-  private allocateId(kind: 'log' | 'event', day: number, ts: number): number {
+  private allocateId(kind: 'log' | 'event', day: number, ts: number, a: Allocation): number {
     let slot = slotOf(ts, day);
     for (;;) {
-      const key = `${kind}${day}:${slot}`;
-      let n = this.nextCounter.get(key);
-      if (n === undefined && slot * ID_SLOT > this.highestId(kind, day)) n = 0;
+      let n = a.next.get(slot);
+      if (n === undefined && slot * ID_SLOT > a.highest) n = 0;
       if (n === undefined) {
         const probe = kind === 'log' ? this.stmts(day).maxLogId : this.stmts(day).maxEventId;
         const max = probe.get(slot * ID_SLOT, slot * ID_SLOT + ID_SLOT - 1)?.m ?? null;
         n = max === null ? 0 : max - slot * ID_SLOT + 1;
       }
       if (n < ID_SLOT) {
-        if (this.nextCounter.size > 100_000) this.nextCounter = new Map();
-        this.nextCounter.set(key, n + 1);
+        if (a.next.size > 100_000) a.next = new Map();
+        a.next.set(slot, n + 1);
         return slot * ID_SLOT + n;
       }
       // 65536 records in one microsecond: borrow the next microsecond rather than fail the batch.
