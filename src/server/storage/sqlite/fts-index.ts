@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { BirdseyeError } from '../../../core/errors.ts';
+import { Checkpointer } from './checkpointer.ts';
 import type { FtsValues } from './doc-ids.ts';
 import { OP_DELETE, OP_INSERT, OP_WIDTH } from './fts-tables.ts';
 import type { FromWorker, ToWorker, WorkerOptions } from './fts-worker.ts';
@@ -29,6 +30,8 @@ export type BacklogOp = [day: number, rowids: number[]] | [day: number, rowid: n
 
 /** Lines per message to the worker: small enough that it starts while the rows are being written. */
 const PIECE_OPS = 256;
+/** Lines indexed between checkpoints: about 4 MB of WAL in the main file (SQLite's default 1000 pages). */
+const CHECKPOINT_LINES = 5000;
 /** A worker that does not answer a commit in this long is ended (and the batch replayed here). */
 const COMMIT_TIMEOUT_MS = 120_000;
 
@@ -58,6 +61,10 @@ export class FtsIndex {
   private waiting: Waiting | undefined;
   /** A batch's entries are in the backlog only (the worker failed and so did the replay). */
   private behind = false;
+  private readonly checkpointer: Checkpointer;
+  /** Lines of the batch being written, and committed since the last checkpoint. */
+  private batchLines = 0;
+  private uncheckpointed = 0;
   /** Before `start` (while the store opens) entries go to the backlog only, replayed at open. */
   private live = false;
   private closed = false;
@@ -68,10 +75,12 @@ export class FtsIndex {
    */
   constructor(
     private readonly file: string,
-    private readonly mainFile: string,
+    mainFile: string,
     public done: number,
     private readonly replay: () => number,
-  ) {}
+  ) {
+    this.checkpointer = new Checkpointer([mainFile, file]);
+  }
 
   /** From now on batches go to the worker. */
   start(): void {
@@ -83,12 +92,14 @@ export class FtsIndex {
     this.ops = [];
     this.piece = [];
     this.sent = false;
+    this.batchLines = 0;
   }
 
   insert(day: number, rowid: number, values: FtsValues): void {
     const last = this.ops.at(-1);
     if (last && last.length === 2 && last[0] === day) last[1].push(rowid);
     else this.ops.push([day, [rowid]]);
+    this.batchLines++;
     if (!this.live) return;
     this.piece.push(OP_INSERT, day, rowid, ...values);
     if (this.piece.length >= PIECE_OPS * OP_WIDTH) this.sendPiece();
@@ -125,6 +136,7 @@ export class FtsIndex {
   /** Resolves once the index has committed the batch stored as backlog entry `seq`. */
   commit(seq: number): Promise<void> {
     const worker = this.sent ? this.worker : undefined;
+    this.uncheckpointed += this.batchLines;
     this.begin();
     if (!worker) return this.replayed(seq, 'no index worker');
     return new Promise<void>((resolve, reject) => {
@@ -146,6 +158,7 @@ export class FtsIndex {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.checkpointer.close();
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
@@ -170,7 +183,7 @@ export class FtsIndex {
   private spawn(): Worker {
     const worker = new Worker(bootCode(), {
       eval: true,
-      workerData: { file: this.file, mainFile: this.mainFile } satisfies WorkerOptions,
+      workerData: { file: this.file } satisfies WorkerOptions,
     });
     worker.unref();
     worker.on('message', (msg: FromWorker) => {
@@ -199,6 +212,10 @@ export class FtsIndex {
     if (!w) return;
     this.done = Math.max(this.done, seq);
     w.resolve();
+    if (this.uncheckpointed >= CHECKPOINT_LINES) {
+      this.uncheckpointed = 0;
+      this.checkpointer.request();
+    }
   }
 
   /** The worker could not index the batch in hand: index it from the backlog on this thread. */

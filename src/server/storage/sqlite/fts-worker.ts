@@ -7,13 +7,11 @@
  * are committed, or `rollback` if they were not. So the index never has a batch the rows lack.
  * A failed batch is rolled back here and reported; the main thread then replays it from the
  * backlog itself (fts-index.ts).
- * It also checkpoints the main file's WAL (a connection of its own that only does that), after
- * answering a commit, so copying pages into the main file costs the main thread nothing; the main
- * connection checkpoints only if the WAL grows far beyond that (no worker, or one that is stuck).
+ * Its connection checkpoints the index file only as a last resort (checkpointer.ts does that).
  */
-import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.ts';
 import { FtsTables } from './fts-tables.ts';
 
 export type ToWorker =
@@ -31,38 +29,19 @@ export type FromWorker =
 
 export interface WorkerOptions {
   readonly file: string;
-  /** The main file, whose WAL this worker checkpoints. */
-  readonly mainFile: string;
 }
 
-/** The main file's WAL is checkpointed once it is this big (SQLite's own default: 1000 pages). */
-export const CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024;
-
 const port = parentPort!;
-const { file, mainFile } = workerData as WorkerOptions;
+const { file } = workerData as WorkerOptions;
 const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
+db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
 const tables = new FtsTables(db, 'main');
 
 let open = false;
 let failure: string | undefined;
 const days = new Set<number>();
-
-let main: Database.Database | undefined;
-
-function checkpointMain(): void {
-  let size: number;
-  try {
-    size = statSync(`${mainFile}-wal`).size;
-  } catch {
-    return; // no WAL (yet)
-  }
-  if (size < CHECKPOINT_WAL_BYTES) return;
-  main ??= new Database(mainFile, { fileMustExist: true });
-  // PASSIVE: copies what no reader still needs and never waits for the writer.
-  main.pragma('wal_checkpoint(PASSIVE)');
-}
 
 function reply(msg: FromWorker): void {
   port.postMessage(msg);
@@ -101,7 +80,6 @@ function handle(msg: ToWorker): void {
         tables.markDone(msg.seq, days);
         db.exec('COMMIT');
         reply({ t: 'committed', seq: msg.seq });
-        checkpointMain();
       } else reply({ t: 'failed', seq: msg.seq, message: failure });
       reset();
       return;
@@ -120,7 +98,6 @@ function handle(msg: ToWorker): void {
       }
       return;
     case 'close':
-      main?.close();
       db.close();
       reply({ t: 'closed' });
       port.close();

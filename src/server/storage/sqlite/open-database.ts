@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { BirdseyeError } from '../../../core/errors.ts';
+import { WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.ts';
 import { registerFunctions } from './functions.ts';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
 
@@ -59,9 +60,8 @@ export function openDatabase(dir: string): OpenedDatabase {
   if (version === 0) db.pragma('auto_vacuum = INCREMENTAL');
   db.exec(SCHEMA);
   registerFunctions(db);
-  // The index worker checkpoints this file's WAL at CHECKPOINT_WAL_BYTES (fts-worker.ts); this
-  // connection does only when the WAL is ten times that (no worker running, or a stuck one).
-  db.pragma('main.wal_autocheckpoint = 10000');
+  // Checkpoints are the checkpointer thread's (checkpointer.ts); this connection's only past that.
+  db.pragma(`main.wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
   const indexFile = path.join(dir, INDEX_FILE);
   try {
     db.prepare('ATTACH DATABASE ? AS fts').run(indexFile);
