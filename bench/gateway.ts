@@ -1,6 +1,7 @@
 /**
  * Gateway throughput: lines over TCP into `birdseye agent` → parsed → shipped to `birdseye server`
- * → committed to SQLite. Prints lines/s, lines lost, and the agent's peak RSS, per corpus.
+ * → committed to SQLite. Prints lines/s, lines lost, the agent's and the server's CPU-seconds (all
+ * their threads) and the agent's peak RSS, per corpus.
  */
 import { freePort, sendLines } from '../test/helpers/net.ts';
 import { startBirdseye, type BirdseyeProcess } from '../test/helpers/birdseye-process.ts';
@@ -40,6 +41,8 @@ async function run(name: string, lines: string[]): Promise<void> {
     const before = await ingested(server);
     const pid = agent.child.pid!;
     const cpuBefore = cpuSeconds(pid);
+    const serverPid = server.child.pid!;
+    const serverCpuBefore = cpuSeconds(serverPid);
     const start = process.hrtime.bigint();
     await sendLines(gatewayPort, lines);
     let got = 0;
@@ -51,10 +54,12 @@ async function run(name: string, lines: string[]): Promise<void> {
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const cpu = cpuSeconds(pid) - cpuBefore;
+    const serverCpu = cpuSeconds(serverPid) - serverCpuBefore;
     console.log(
       `gateway ${name}: ${lines.length} lines in ${seconds.toFixed(2)} s = ${Math.round(lines.length / seconds)} lines/s ` +
         `(TCP → agent → server → SQLite), lost ${Math.max(0, lines.length - got)}; agent ${cpu.toFixed(2)} CPU-s = ` +
         `${Math.round(lines.length / cpu)} lines per CPU-s, peak RSS ${peakRssMb(pid).toFixed(0)} MB; ` +
+        `server ${serverCpu.toFixed(2)} CPU-s = ${Math.round(lines.length / serverCpu)} lines per CPU-s; ` +
         `load average ${loadAverage()}`,
     );
   } finally {

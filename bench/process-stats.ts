@@ -20,6 +20,27 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/**
+ * CPU seconds this process's main thread and each of its other threads (worker threads, V8's and
+ * libuv's helpers) have used so far, from /proc/self/task: with two free cores the busiest thread,
+ * not the sum, bounds the wall clock.
+ */
+export function threadCpuSeconds(): { main: number; others: Map<number, number> } {
+  const others = new Map<number, number>();
+  let main = 0;
+  for (const name of readdirSync('/proc/self/task')) {
+    let ticks: number;
+    try {
+      ticks = parseStat(readFileSync(`/proc/self/task/${name}/stat`, 'utf8')).ticks;
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    if (Number(name) === process.pid) main = ticks / TICKS_PER_SECOND;
+    else others.set(Number(name), ticks / TICKS_PER_SECOND);
+  }
+  return { main, others };
+}
+
 /** CPU seconds used so far by `pid` and its descendants that are still running (e.g. journalctl). */
 export function treeCpuSeconds(pid: number): number {
   const stats = new Map<number, { ppid: number; ticks: number }>();

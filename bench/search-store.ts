@@ -12,14 +12,15 @@ import Database from 'better-sqlite3';
 import type { IngestBatch, LogRecord } from '../src/model/index.ts';
 import { registerFunctions } from '../src/server/storage/sqlite/functions.ts';
 import { countsSchema } from '../src/server/storage/sqlite/log-counts.ts';
-import { partitionSchema, SCHEMA_VERSION } from '../src/server/storage/sqlite/schema.ts';
+import { INDEX_FILE } from '../src/server/storage/sqlite/open-database.ts';
+import { ftsSchema, partitionSchema, SCHEMA_VERSION } from '../src/server/storage/sqlite/schema.ts';
 import { SqliteBackend } from '../src/server/storage/sqlite/sqlite-backend.ts';
 import { CORPUS_VERSION, corpusLine } from './search-corpus.ts';
 
 const ROOT = process.env.BENCH_SEARCH_DIR ?? path.join(os.tmpdir(), 'birdseye-bench-search');
 const BATCH = 20_000;
 /** Bump when the way the store is built changes. */
-const FILL_VERSION = 2;
+const FILL_VERSION = 3;
 const DAY = 86_400_000;
 
 interface Meta {
@@ -35,15 +36,18 @@ export interface StoreInfo extends Meta {
   dir: string;
 }
 
-/** The file's size by table kind (dbstat), e.g. "rows 41 %, FTS 38 %, indexes 18 %, other 3 %". */
-function breakdown(file: string): string {
+/** The files' size by table kind (dbstat), e.g. "rows 41 %, FTS 38 %, indexes 18 %, other 3 %". */
+function breakdown(file: string, indexFile: string): string {
   const db = new Database(file, { readonly: true });
   try {
-    const rows = db
-      .prepare<[], { name: string; bytes: number }>(
-        'SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name',
-      )
-      .all();
+    db.prepare('ATTACH DATABASE ? AS fts').run(indexFile);
+    const rows = ['main', 'fts'].flatMap((schema) =>
+      db
+        .prepare<[], { name: string; bytes: number }>(
+          `SELECT name, sum(pgsize) AS bytes FROM dbstat('${schema}') GROUP BY name`,
+        )
+        .all(),
+    );
     const total = rows.reduce((s, r) => s + r.bytes, 0);
     const kinds: Record<string, number> = { rows: 0, FTS: 0, indexes: 0, counts: 0, other: 0 };
     for (const { name, bytes } of rows) {
@@ -68,18 +72,18 @@ function breakdown(file: string): string {
 
 function fileBytes(dir: string): number {
   return readdirSync(dir)
-    .filter((f) => f.startsWith('birdseye.sqlite'))
+    .filter((f) => f.startsWith('birdseye'))
     .reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
 }
 
 /**
  * Copies day `from`'s log tables into day `to`, times shifted by whole days. A rowid is the
- * microsecond within its day, so ids, the rows and the full-text index (its shadow tables, copied
- * page for page) are exactly what writing the shifted lines would have made.
+ * microsecond within its day, so ids, the rows and the full-text index (its shadow tables in the
+ * index file, copied page for page) are exactly what writing the shifted lines would have made.
  */
 function copyDay(db: Database.Database, from: number, to: number): void {
   const shift = (to - from) * DAY;
-  db.exec(partitionSchema(to) + countsSchema(to));
+  db.exec(partitionSchema(to) + countsSchema(to) + ftsSchema('fts', to));
   db.transaction(() => {
     db.prepare(
       `INSERT INTO logs_d${to} SELECT id, tenant, ts + ?, host, source, service, severity, container_name,
@@ -88,7 +92,7 @@ function copyDay(db: Database.Database, from: number, to: number): void {
     ).run(shift, shift);
     for (const t of ['data', 'idx', 'config']) {
       db.exec(
-        `DELETE FROM logs_fts_d${to}_${t}; INSERT INTO logs_fts_d${to}_${t} SELECT * FROM logs_fts_d${from}_${t}`,
+        `DELETE FROM fts.logs_fts_d${to}_${t}; INSERT INTO fts.logs_fts_d${to}_${t} SELECT * FROM fts.logs_fts_d${from}_${t}`,
       );
     }
     db.prepare(
@@ -137,8 +141,10 @@ async function fill(dir: string, perDay: number, days: number): Promise<Meta> {
   }
   await store.close();
   const file = path.join(dir, 'birdseye.sqlite');
+  const indexFile = path.join(dir, INDEX_FILE);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  db.prepare('ATTACH DATABASE ? AS fts').run(indexFile);
   // Writing FTS5's shadow tables directly is refused in better-sqlite3's default defensive mode.
   db.unsafeMode(true);
   registerFunctions(db);
@@ -151,7 +157,7 @@ async function fill(dir: string, perDay: number, days: number): Promise<Meta> {
   return {
     anchor: (last + 1) * DAY,
     bytes: fileBytes(dir),
-    breakdown: breakdown(file),
+    breakdown: breakdown(file, indexFile),
     fill_seconds: (performance.now() - t0) / 1000,
     fill_cpu_seconds: (used.user + used.system) / 1e6,
   };

@@ -29,6 +29,8 @@ export class DocumentIds {
     private readonly db: Database.Database,
     private readonly partitions: Partitions,
     private readonly ftsValues: (log: LogRecord) => FtsValues,
+    /** Removes a row's full-text entry, given the values it was indexed with. */
+    private readonly unindex: (day: number, rowid: number, values: FtsValues) => void,
   ) {
     this.find = db.prepare(
       'SELECT day, log_id, version FROM doc_ids WHERE tenant = ? AND idx = ? AND doc_id = ?',
@@ -66,13 +68,7 @@ export class DocumentIds {
   private remove(tenant: string, day: number, logId: number, row: StoredRow): void {
     // `rest` is the record without its message, as written: the same values the insert indexed.
     const old = { ...(JSON.parse(row.rest) as Omit<LogRecord, 'message'>), message: row.message };
-    // A contentless FTS5 table forgets a row only when given the exact values it indexed.
-    this.db
-      .prepare(
-        `INSERT INTO logs_fts_d${day} (logs_fts_d${day}, rowid, message, host, source, service, container, format, fields)
-         VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(logId, ...this.ftsValues(old));
+    this.unindex(day, logId, this.ftsValues(old));
     this.db.prepare(`DELETE FROM logs_d${day} WHERE id = ?`).run(logId);
     const addCount = this.partitions.forWrite(day).addCount;
     if (addCount) {

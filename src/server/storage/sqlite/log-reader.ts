@@ -4,7 +4,7 @@ import type { HistogramCount, HistogramQuery, LogContext, LogSearch, Page, Store
 import { DAY_MS, dayOf, decodeCursor, encodeCursor } from '../log-common.ts';
 import { countsSql, MINUTE_MS, wholeMinutes } from './log-counts.ts';
 import type { PatternGroup, PatternGroupQuery } from '../pattern-types.ts';
-import { compileLogQuery, FTS_TABLE, onCounts, type CompiledQuery } from './log-sql.ts';
+import { compileLogQuery, FTS_TABLE, onCounts, streamFts, type CompiledQuery } from './log-sql.ts';
 import { parseRecordId, recordId } from './log-writer.ts';
 import { idRange, type Partitions } from './partitions.ts';
 import type { StatementCache } from './statement-cache.ts';
@@ -180,23 +180,51 @@ export class LogReader {
       )
       .get(ref.rowid, tenant);
     if (!origin) return undefined;
+    const stream = streamFts(origin.host, origin.source, origin.container);
     const around = (newer: boolean, limit: number): StoredLog[] => {
       const out: StoredLog[] = [];
       const days = this.partitions.list().filter((d) => (newer ? d >= ref.day : d <= ref.day));
       if (!newer) days.reverse();
       for (const day of days) {
         if (out.length >= limit) break;
-        const bound = day !== ref.day ? '' : newer ? 'AND id > ?' : 'AND id < ?';
-        const sql = `SELECT id, message, rest FROM logs_d${day} WHERE tenant = ? AND host = ? AND source = ?
-          AND coalesce(container_name, container_id, '') = ? ${bound} ORDER BY id ${newer ? 'ASC' : 'DESC'} LIMIT ?`;
-        const params: unknown[] = [tenant, origin.host, origin.source, origin.container];
-        if (bound) params.push(ref.rowid);
+        const { sql, params } = this.streamLines(day, stream, newer, day === ref.day ? ref.rowid : undefined);
+        params.unshift(tenant, origin.host, origin.source, origin.container);
         const rows = this.statements.get<LogRow>(sql).all(...params, limit - out.length);
         out.push(...rows.map((row) => toStored(day, row)));
       }
       return newer ? out : out.reverse();
     };
     return { record: toStored(ref.day, origin), before: around(false, before), after: around(true, after) };
+  }
+
+  /**
+   * One day's lines of a stream after (`newer`) or before `from`, nearest first. A day made before
+   * schema 4 has a (tenant, host, source) index; a newer one finds them through its full-text index
+   * (the host, source and container columns), checked exactly on the row.
+   */
+  private streamLines(
+    day: number,
+    stream: string | null,
+    newer: boolean,
+    from: number | undefined,
+  ): { sql: string; params: unknown[] } {
+    const match =
+      "l.tenant = ? AND l.host = ? AND l.source = ? AND coalesce(l.container_name, l.container_id, '') = ?";
+    const order = newer ? 'ASC' : 'DESC';
+    if (stream === null || this.partitions.ftsLocal(day)) {
+      const bound = from === undefined ? '' : newer ? 'AND l.id > ?' : 'AND l.id < ?';
+      return {
+        sql: `SELECT l.id, l.message, l.rest FROM logs_d${day} AS l WHERE ${match} ${bound} ORDER BY l.id ${order} LIMIT ?`,
+        params: from === undefined ? [] : [from],
+      };
+    }
+    const fts = `logs_fts_d${day}`;
+    const bound = from === undefined ? '' : newer ? `AND ${fts}.rowid > ?` : `AND ${fts}.rowid < ?`;
+    return {
+      sql: `SELECT l.id, l.message, l.rest FROM ${fts} CROSS JOIN logs_d${day} AS l ON l.id = ${fts}.rowid
+        WHERE ${match} AND ${fts} MATCH ? ${bound} ORDER BY ${fts}.rowid ${order} LIMIT ?`,
+      params: from === undefined ? [stream] : [stream, from],
+    };
   }
 
   counts(tenant: string): number {

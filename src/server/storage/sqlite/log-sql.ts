@@ -231,6 +231,18 @@ export function compileLogQuery(q: LogQuery): CompiledQuery {
 }
 
 /**
+ * An FTS5 expression every line of one stream (host, source, container name or else id) matches:
+ * how context finds a stream's lines in a day that has no (tenant, host, source) index. Null when
+ * none of the three has a token to look for.
+ */
+export function streamFts(host: string, source: string, container: string): string | null {
+  const parts = [ftsPhrase('host', host, false), ftsPhrase('source', source, false)];
+  if (container !== '') parts.push(ftsPhrase('container', container, false));
+  const present = parts.filter((p) => p !== null);
+  return present.length === 0 ? null : present.map((p) => `(${p})`).join(' AND ');
+}
+
+/**
  * A severity-only query's condition on a row of `logcounts_d<N> AS l`, whose severity is -1 where
  * a line had none. CAST gives the expression the column's integer affinity, so `severity:3`
  * (bound as text) compares as it does on the logs table.

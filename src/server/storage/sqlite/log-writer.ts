@@ -3,6 +3,7 @@ import type { ClusterEvent, IngestBatch, LogRecord } from '../../../model/index.
 import type { DocumentResult, LogDocumentId, StoredLog } from '../backend.ts';
 import { containerSightings, dayOf } from '../log-common.ts';
 import { DocumentIds, type FtsValues } from './doc-ids.ts';
+import type { FtsIndex } from './fts-index.ts';
 import { countLogs } from './log-counts.ts';
 import { ftsFieldsText } from './log-sql.ts';
 import type { Partitions } from './partitions.ts';
@@ -35,6 +36,8 @@ export function ftsValues(log: LogRecord): FtsValues {
 /**
  * Writes a batch's logs, events and container sightings. Runs inside the backend's batch
  * transaction, so a batch is all stored or not at all; the caller commits and then acknowledges.
+ * A line's full-text entry goes to the index worker (fts-index.ts), or, for a day made before
+ * schema 4, into that day's table in the main file.
  */
 export class LogWriter {
   private readonly upsertContainer: Database.Statement;
@@ -43,6 +46,7 @@ export class LogWriter {
   constructor(
     private readonly db: Database.Database,
     private readonly partitions: Partitions,
+    private readonly fts: FtsIndex,
   ) {
     this.upsertContainer = db.prepare(`
       INSERT INTO containers (tenant, host, name, id, image, first_seen, last_seen, state, last_action)
@@ -51,7 +55,14 @@ export class LogWriter {
         id = coalesce(excluded.id, id), image = coalesce(excluded.image, image),
         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
         state = coalesce(excluded.state, state), last_action = coalesce(excluded.last_action, last_action)`);
-    this.documents = new DocumentIds(db, partitions, ftsValues);
+    this.documents = new DocumentIds(db, partitions, ftsValues, (day, rowid, values) => {
+      if (!partitions.ftsLocal(day)) return fts.remove(day, rowid, values);
+      // A contentless FTS5 table forgets a row only when given the exact values it indexed.
+      db.prepare(
+        `INSERT INTO main.logs_fts_d${day} (logs_fts_d${day}, rowid, message, host, source, service, container, format, fields)
+         VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(rowid, ...values);
+    });
   }
 
   /**
@@ -118,7 +129,8 @@ export class LogWriter {
       JSON.stringify(rest),
       log.pattern ?? null,
     );
-    s.insertFts.run(rowid, ...ftsValues(log));
+    if (s.insertFts) s.insertFts.run(rowid, ...ftsValues(log));
+    else this.fts.insert(day, rowid, ftsValues(log));
     return recordId(day, rowid);
   }
 

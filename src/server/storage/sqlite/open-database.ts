@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { BirdseyeError } from '../../../core/errors.ts';
+import { WRITER_AUTOCHECKPOINT_PAGES } from './checkpointer.ts';
 import { registerFunctions } from './functions.ts';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
 
@@ -24,11 +25,26 @@ export function openSqliteFile(file: string): Database.Database {
   return db;
 }
 
+/** The full-text index of days made since schema 4, beside the main file (see schema.ts). */
+export const INDEX_FILE = 'birdseye-fts.sqlite';
+
+export interface OpenedDatabase {
+  readonly db: Database.Database;
+  /** The schema version the file had, for the caller's migration. */
+  readonly version: number;
+  /** The main file's path. */
+  readonly file: string;
+  /** The index file's path; it is attached to `db` as `fts`. */
+  readonly indexFile: string;
+  /** The index file was made now (or had no state yet): its days are rebuilt from the rows. */
+  readonly freshIndex: boolean;
+}
+
 /**
- * Opens (or creates) the store's file with the settings every connection needs and the base
- * tables in place. Returns the schema version the file had, for the caller's migration.
+ * Opens (or creates) the store's files with the settings every connection needs and the base
+ * tables in place: the main file, and the index file attached as `fts`.
  */
-export function openDatabase(dir: string): { db: Database.Database; version: number } {
+export function openDatabase(dir: string): OpenedDatabase {
   const file = path.join(dir, 'birdseye.sqlite');
   const db = openSqliteFile(file);
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -44,5 +60,19 @@ export function openDatabase(dir: string): { db: Database.Database; version: num
   if (version === 0) db.pragma('auto_vacuum = INCREMENTAL');
   db.exec(SCHEMA);
   registerFunctions(db);
-  return { db, version };
+  // Checkpoints are the checkpointer thread's (checkpointer.ts); this connection's only past that.
+  db.pragma(`main.wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+  const indexFile = path.join(dir, INDEX_FILE);
+  try {
+    db.prepare('ATTACH DATABASE ? AS fts').run(indexFile);
+  } catch (cause) {
+    db.close();
+    throw new BirdseyeError('BE_STORAGE', `cannot open ${indexFile}: ${(cause as Error).message}`, { cause });
+  }
+  db.pragma('fts.journal_mode = WAL');
+  db.pragma('fts.synchronous = NORMAL');
+  const freshIndex =
+    db.prepare("SELECT 1 FROM fts.sqlite_master WHERE type = 'table' AND name = 'fts_state'").get() ===
+    undefined;
+  return { db, version, file, indexFile, freshIndex };
 }

@@ -6,12 +6,18 @@ import { DAY_US, dropPartitionSql, histogramIndexSql, ID_SLOT, partitionSchema }
 
 interface DayStatements {
   insertLog: Database.Statement;
-  insertFts: Database.Statement;
+  /** Only for a day whose full-text table is in the main file (made before schema 4). */
+  insertFts: Database.Statement | undefined;
   insertEvent: Database.Statement;
   /** Undefined for a day made before per-minute counts existed. */
   addCount: Database.Statement | undefined;
   maxLogId: Database.Statement<[number, number], { m: number | null }>;
   maxEventId: Database.Statement<[number, number], { m: number | null }>;
+}
+
+interface Allocation {
+  highest: number;
+  next: Map<number, number>;
 }
 
 /** The microsecond of its day a timestamp falls in, clamped so a wild clock cannot overflow ids. */
@@ -35,33 +41,48 @@ export function idRange(day: number, from: number, to: number): [number, number]
  */
 export class Partitions {
   private readonly days = new Set<number>();
+  /** Days whose full-text table is in the main file (made before schema 4); the rest: index file. */
+  private readonly local = new Set<number>();
   /** Days that have per-minute log counts (see log-counts.ts): those made since they exist. */
   private readonly counted = new Set<number>();
   private readonly statements = new Map<number, DayStatements>();
-  private nextCounter = new Map<string, number>();
   /**
-   * The largest id in each day's table (`log<day>` / `event<day>`), an upper bound: lines mostly
-   * arrive in time order, so a new microsecond is usually past it and needs no probe at all.
+   * Per kind and day (key day·2 + kind): the largest id in its table, an upper bound (lines mostly
+   * arrive in time order, so a new microsecond is usually past it and needs no probe at all), and
+   * the next free counter of the microseconds used lately.
    */
-  private highest = new Map<string, number>();
+  private allocations = new Map<number, Allocation>();
 
-  constructor(private readonly db: Database.Database) {
+  /** `onDropped`: told the days retention dropped, whose full-text tables go apart. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly onDropped: (days: number[]) => void = () => undefined,
+  ) {
     this.reload();
   }
 
   /** Re-reads the list from the schema, e.g. after a rolled-back transaction created a day. */
   reload(): void {
     this.days.clear();
+    this.local.clear();
     this.counted.clear();
     this.statements.clear();
-    this.nextCounter = new Map();
-    this.highest = new Map();
+    this.allocations = new Map();
     const rows = this.db
       .prepare<[], { name: string }>(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'logs_d[0-9]*'",
       )
       .all();
     for (const { name } of rows) this.days.add(Number(name.slice('logs_d'.length)));
+    const local = this.db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name GLOB 'logs_fts_d[0-9]*'",
+      )
+      .all();
+    for (const { name } of local) {
+      const day = /^logs_fts_d(\d+)$/.exec(name)?.[1];
+      if (day !== undefined) this.local.add(Number(day));
+    }
     const counts = this.db
       .prepare<[], { name: string }>(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'logcounts_d[0-9]*'",
@@ -91,6 +112,11 @@ export class Partitions {
     return this.days.has(day);
   }
 
+  /** The day's full-text table is in the main file, written in the batch's transaction. */
+  ftsLocal(day: number): boolean {
+    return this.local.has(day);
+  }
+
   private stmts(day: number): DayStatements {
     let s = this.statements.get(day);
     if (s) return s;
@@ -106,10 +132,12 @@ export class Partitions {
          container_image, container_id, format, message, rest, pattern)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertFts: this.db.prepare(
-        `INSERT INTO logs_fts_d${day} (rowid, message, host, source, service, container, format, fields)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      insertFts: this.local.has(day)
+        ? this.db.prepare(
+            `INSERT INTO main.logs_fts_d${day} (rowid, message, host, source, service, container, format, fields)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+        : undefined,
       insertEvent: this.db.prepare(`INSERT INTO events_d${day} (id, tenant, ts, record) VALUES (?, ?, ?, ?)`),
       addCount: this.counted.has(day) ? this.db.prepare(addCountSql(day)) : undefined,
       maxLogId: this.db.prepare(`SELECT max(id) AS m FROM logs_d${day} WHERE id BETWEEN ? AND ?`),
@@ -125,38 +153,33 @@ export class Partitions {
   }
 
   allocate(kind: 'log' | 'event', day: number, ts: number): number {
-    const id = this.allocateId(kind, day, ts);
-    const dayKey = `${kind}${day}`;
-    if (id > (this.highest.get(dayKey) ?? -1)) this.highest.set(dayKey, id);
+    const key = day * 2 + (kind === 'log' ? 0 : 1);
+    let a = this.allocations.get(key);
+    if (!a) {
+      const table = kind === 'log' ? `logs_d${day}` : `events_d${day}`;
+      this.stmts(day);
+      const highest = this.db.prepare<[], { m: number | null }>(`SELECT max(id) AS m FROM ${table}`).get()?.m;
+      a = { highest: highest ?? -1, next: new Map() };
+      this.allocations.set(key, a);
+    }
+    const id = this.allocateId(kind, day, ts, a);
+    if (id > a.highest) a.highest = id;
     return id;
   }
 
-  private highestId(kind: 'log' | 'event', day: number): number {
-    const dayKey = `${kind}${day}`;
-    let h = this.highest.get(dayKey);
-    if (h === undefined) {
-      const table = kind === 'log' ? `logs_d${day}` : `events_d${day}`;
-      this.stmts(day);
-      h = this.db.prepare<[], { m: number | null }>(`SELECT max(id) AS m FROM ${table}`).get()?.m ?? -1;
-      this.highest.set(dayKey, h);
-    }
-    return h;
-  }
-
-  private allocateId(kind: 'log' | 'event', day: number, ts: number): number {
+  private allocateId(kind: 'log' | 'event', day: number, ts: number, a: Allocation): number {
     let slot = slotOf(ts, day);
     for (;;) {
-      const key = `${kind}${day}:${slot}`;
-      let n = this.nextCounter.get(key);
-      if (n === undefined && slot * ID_SLOT > this.highestId(kind, day)) n = 0;
+      let n = a.next.get(slot);
+      if (n === undefined && slot * ID_SLOT > a.highest) n = 0;
       if (n === undefined) {
         const probe = kind === 'log' ? this.stmts(day).maxLogId : this.stmts(day).maxEventId;
         const max = probe.get(slot * ID_SLOT, slot * ID_SLOT + ID_SLOT - 1)?.m ?? null;
         n = max === null ? 0 : max - slot * ID_SLOT + 1;
       }
       if (n < ID_SLOT) {
-        if (this.nextCounter.size > 100_000) this.nextCounter = new Map();
-        this.nextCounter.set(key, n + 1);
+        if (a.next.size > 100_000) a.next = new Map();
+        a.next.set(slot, n + 1);
         return slot * ID_SLOT + n;
       }
       // 65536 records in one microsecond: borrow the next microsecond rather than fail the batch.
@@ -186,6 +209,7 @@ export class Partitions {
     } finally {
       this.reload();
     }
+    this.onDropped(days);
     // Hands the freed pages back to the file system (auto_vacuum=INCREMENTAL files only).
     this.db.pragma('incremental_vacuum');
     return days.length;

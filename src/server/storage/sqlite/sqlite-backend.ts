@@ -29,6 +29,9 @@ import type {
 import { LogFeed, settle } from '../log-common.ts';
 import { labelsKey, matchesAll } from '../series.ts';
 import { EventReader } from './event-reader.ts';
+import { FtsIndex } from './fts-index.ts';
+import { FtsRecovery } from './fts-recovery.ts';
+import { FtsTables } from './fts-tables.ts';
 import { LatestSamples } from './latest-samples.ts';
 import { LogReader } from './log-reader.ts';
 import { LogWriter } from './log-writer.ts';
@@ -58,7 +61,10 @@ interface SeriesRow {
 /**
  * The embedded store. better-sqlite3 is synchronous: each call holds the event loop for the time
  * of one statement or transaction, which for the batch sizes agents send is well under a
- * millisecond per thousand samples.
+ * millisecond per thousand samples. The full-text index of log lines is written on a second
+ * thread into a second file (fts-index.ts): a batch is acknowledged once both have committed,
+ * batches are written one after another, and no read runs while a batch's rows are committed and
+ * its index entries not yet (`read`), so a reader sees every batch whole or not at all.
  */
 export class SqliteBackend implements StorageBackend {
   readonly kind = 'sqlite';
@@ -71,7 +77,7 @@ export class SqliteBackend implements StorageBackend {
     batch: IngestBatch,
     receivedTs: number,
     ids: ReadonlyArray<LogDocumentId | undefined> | undefined,
-  ) => { stored: StoredLog[]; documents?: Array<DocumentResult | undefined> } | null;
+  ) => { stored: StoredLog[]; documents?: Array<DocumentResult | undefined>; seq?: number } | null;
   private readonly partitions: Partitions;
   private readonly statements: StatementCache;
   private readonly logs: LogReader;
@@ -82,13 +88,22 @@ export class SqliteBackend implements StorageBackend {
   private readonly usageOf: Usage;
   private readonly patterns: PatternStore;
   private readonly latest: LatestSamples;
+  private readonly fts: FtsIndex;
+  /** Settles when the batch whose rows are committed has its index entries committed too. */
+  private window: Promise<void> | undefined;
+  /** The last batch write queued; writes not yet settled. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private writes = 0;
 
   constructor(dir: string) {
-    const { db, version } = openDatabase(dir);
+    const { db, version, file, indexFile, freshIndex } = openDatabase(dir);
     this.db = db;
-    this.partitions = new Partitions(this.db);
+    this.partitions = new Partitions(this.db, (days) => this.fts.drop(days));
+    const tables = new FtsTables(this.db, 'fts');
+    const recovery = new FtsRecovery(this.db, this.partitions, tables);
+    this.fts = new FtsIndex(indexFile, file, tables.done(), () => recovery.replay());
     this.statements = new StatementCache(this.db);
-    this.writer = new LogWriter(this.db, this.partitions);
+    this.writer = new LogWriter(this.db, this.partitions, this.fts);
     this.logs = new LogReader(this.partitions, this.statements);
     this.events = new EventReader(this.db, this.partitions, this.statements);
     this.rollups = new Rollups(this.db);
@@ -96,16 +111,25 @@ export class SqliteBackend implements StorageBackend {
     this.patterns = new PatternStore(this.db);
     this.latest = new LatestSamples(this.db);
     this.db.transaction(() => {
+      this.fts.begin();
       if (version === 1) migrateFromV1(this.db, this.writer);
       if (version === 2) migrateFromV2(this.db);
       this.partitions.ensureIndexes();
+      const entry = this.fts.seal();
+      if (entry !== null) this.db.prepare('INSERT INTO fts_backlog (ops) VALUES (?)').run(entry);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
+    // Before anything reads: whatever a crash left between the two files is made whole.
+    recovery.open(freshIndex);
+    this.fts.done = tables.done();
+    this.fts.start();
 
     this.stmt = {
       insertBatch: this.db.prepare(
         'INSERT OR IGNORE INTO batches (tenant, batch_id, received_ts) VALUES (?, ?, ?)',
       ),
+      insertBacklog: this.db.prepare('INSERT INTO fts_backlog (ops) VALUES (?)'),
+      trimBacklog: this.db.prepare('DELETE FROM fts_backlog WHERE seq <= ?'),
       findSeries: this.db.prepare<[string, string, string], { id: number }>(
         'SELECT id FROM series WHERE tenant = ? AND name = ? AND labels = ?',
       ),
@@ -152,6 +176,7 @@ export class SqliteBackend implements StorageBackend {
         ids: ReadonlyArray<LogDocumentId | undefined> | undefined,
       ) => {
         if (this.stmt.insertBatch.run(tenant, batch.batch_id, receivedTs).changes === 0) return null;
+        this.fts.begin();
         for (const sample of batch.metrics) {
           const id = this.seriesId(tenant, sample.name, sample.labels);
           this.stmt.insertSample.run(id, sample.ts, sample.value);
@@ -167,7 +192,11 @@ export class SqliteBackend implements StorageBackend {
           batch.agent_id,
           batch.agent_version ?? null,
         );
-        return stored;
+        const entry = this.fts.seal();
+        if (entry === null) return stored;
+        // Entries the index has are of no further use.
+        this.stmt.trimBacklog.run(this.fts.done);
+        return { ...stored, seq: Number(this.stmt.insertBacklog.run(entry).lastInsertRowid) };
       },
     );
   }
@@ -189,6 +218,10 @@ export class SqliteBackend implements StorageBackend {
     if (this.closed) throw new BirdseyeError('BE_STORAGE', 'storage is closed');
   }
 
+  /**
+   * Batches are written one after another: one that arrives while another is still being indexed
+   * waits for it (with one agent there is none: it sends its next batch after the answer).
+   */
   writeBatch(
     tenant: string,
     batch: IngestBatch,
@@ -196,33 +229,73 @@ export class SqliteBackend implements StorageBackend {
     ids?: ReadonlyArray<LogDocumentId | undefined>,
   ): Promise<WriteResult> {
     this.open();
+    const run =
+      this.writes === 0
+        ? this.writeNow(tenant, batch, receivedTs, ids)
+        : this.queue.then(() => this.writeNow(tenant, batch, receivedTs, ids));
+    this.writes++;
+    this.queue = run.then(
+      () => this.writes--,
+      () => this.writes--,
+    );
+    return run;
+  }
+
+  private async writeNow(
+    tenant: string,
+    batch: IngestBatch,
+    receivedTs: number,
+    ids?: ReadonlyArray<LogDocumentId | undefined>,
+  ): Promise<WriteResult> {
+    this.fts.catchUp();
     let written: ReturnType<typeof this.write>;
     try {
       written = this.write(tenant, batch, receivedTs, ids);
     } catch (cause) {
       // A failed transaction rolled back whole, but ids and days cached inside it may not exist.
+      this.fts.abort();
       this.seriesIds.clear();
       this.rollups.reset();
       this.partitions.reload();
       this.statements.clear();
       throw cause;
     }
-    if (!written) return Promise.resolve({ stored: false });
+    if (!written) return { stored: false };
+    if (written.seq !== undefined) {
+      const indexed = this.fts.commit(written.seq).finally(() => {
+        if (this.window === indexed) this.window = undefined;
+      });
+      this.window = indexed;
+      await indexed;
+    }
     this.feed.emit(tenant, written.stored);
     const { documents } = written;
-    return Promise.resolve(documents ? { stored: true, documents } : { stored: true });
+    return documents ? { stored: true, documents } : { stored: true };
+  }
+
+  /**
+   * Runs a read when no batch is between its two commits (rows committed, index entries not yet),
+   * checking and reading in one synchronous step, so no read sees part of a batch.
+   */
+  private read<T>(fn: () => T): Promise<T> {
+    this.open();
+    const window = this.window;
+    if (!window) return settle(fn);
+    const again = (): Promise<T> => this.read(fn);
+    return window.then(again, again);
   }
 
   queryMetrics(tenant: string, query: MetricRangeQuery): Promise<SeriesBuckets[]> {
-    this.open();
-    const out: SeriesBuckets[] = [];
-    for (const row of this.stmt.seriesByName.all(tenant, query.name)) {
-      const labels = JSON.parse(row.labels) as Record<string, string>;
-      if (!matchesAll(labels, query.matchers)) continue;
-      const buckets = this.buckets(row.id, query);
-      if (buckets.length > 0) out.push({ name: row.name, labels, buckets });
-    }
-    return Promise.resolve(out);
+    return this.read(() => {
+      const out: SeriesBuckets[] = [];
+      for (const row of this.stmt.seriesByName.all(tenant, query.name)) {
+        const labels = JSON.parse(row.labels) as Record<string, string>;
+        if (!matchesAll(labels, query.matchers)) continue;
+        const buckets = this.buckets(row.id, query);
+        if (buckets.length > 0) out.push({ name: row.name, labels, buckets });
+      }
+      return out;
+    });
   }
 
   /**
@@ -258,66 +331,60 @@ export class SqliteBackend implements StorageBackend {
   }
 
   latestSamples(tenant: string, names: readonly string[], since: number): Promise<LatestSample[]> {
-    this.open();
-    return settle(() => this.latest.read(tenant, names, since));
+    return this.read(() => this.latest.read(tenant, names, since));
   }
 
   metricNames(tenant: string): Promise<string[]> {
-    this.open();
-    return Promise.resolve(this.stmt.names.all(tenant).map((r) => r.name));
+    return this.read(() => this.stmt.names.all(tenant).map((r) => r.name));
   }
 
   labelValues(tenant: string, label: string, metric?: string): Promise<string[]> {
-    this.open();
-    const values = new Set<string>();
-    for (const row of this.stmt.labelsOf.all(tenant)) {
-      if (metric !== undefined && row.name !== metric) continue;
-      const value = (JSON.parse(row.labels) as Record<string, string>)[label];
-      if (value !== undefined) values.add(value);
-    }
-    return Promise.resolve([...values].sort());
+    return this.read(() => {
+      const values = new Set<string>();
+      for (const row of this.stmt.labelsOf.all(tenant)) {
+        if (metric !== undefined && row.name !== metric) continue;
+        const value = (JSON.parse(row.labels) as Record<string, string>)[label];
+        if (value !== undefined) values.add(value);
+      }
+      return [...values].sort();
+    });
   }
 
   hosts(tenant: string): Promise<HostInfo[]> {
-    this.open();
-    return Promise.resolve(this.stmt.hosts.all(tenant));
+    return this.read(() => this.stmt.hosts.all(tenant));
   }
 
   stats(tenant: string): Promise<StorageStats> {
-    this.open();
-    const count = (table: string) => this.stmt.count(table).get(tenant)?.n ?? 0;
-    return Promise.resolve({
-      batches: count('batches'),
-      metric_series: count('series'),
-      metric_samples: this.stmt.samples.get(tenant)?.n ?? 0,
-      logs: this.logs.counts(tenant),
-      events: this.events.counts(tenant),
+    return this.read(() => {
+      const count = (table: string) => this.stmt.count(table).get(tenant)?.n ?? 0;
+      return {
+        batches: count('batches'),
+        metric_series: count('series'),
+        metric_samples: this.stmt.samples.get(tenant)?.n ?? 0,
+        logs: this.logs.counts(tenant),
+        events: this.events.counts(tenant),
+      };
     });
   }
 
   searchLogs(tenant: string, search: LogSearch): Promise<Page<StoredLog>> {
-    this.open();
-    return settle(() => this.logs.search(tenant, search));
+    return this.read(() => this.logs.search(tenant, search));
   }
 
   logHistogram(tenant: string, query: HistogramQuery): Promise<HistogramCount[]> {
-    this.open();
-    return settle(() => this.logs.histogram(tenant, query));
+    return this.read(() => this.logs.histogram(tenant, query));
   }
 
   logContext(tenant: string, id: string, before: number, after: number): Promise<LogContext | undefined> {
-    this.open();
-    return settle(() => this.logs.context(tenant, id, before, after));
+    return this.read(() => this.logs.context(tenant, id, before, after));
   }
 
   searchEvents(tenant: string, search: EventSearch): Promise<Page<StoredEvent>> {
-    this.open();
-    return settle(() => this.events.search(tenant, search));
+    return this.read(() => this.events.search(tenant, search));
   }
 
   containers(tenant: string): Promise<ContainerInfo[]> {
-    this.open();
-    return settle(() => this.events.containers(tenant));
+    return this.read(() => this.events.containers(tenant));
   }
 
   dropBefore(cutoffTs: number): Promise<{ days_dropped: number }> {
@@ -336,13 +403,11 @@ export class SqliteBackend implements StorageBackend {
   }
 
   queryPatterns(tenant: string, query: PatternQuery): Promise<PatternSummary[]> {
-    this.open();
-    return settle(() => this.patterns.query(tenant, query));
+    return this.read(() => this.patterns.query(tenant, query));
   }
 
   groupLogsByPattern(tenant: string, query: PatternGroupQuery): Promise<PatternGroup[]> {
-    this.open();
-    return settle(() => this.logs.groupByPattern(tenant, query));
+    return this.read(() => this.logs.groupByPattern(tenant, query));
   }
 
   retain(request: RetentionRequest): Promise<RetentionRun> {
@@ -359,19 +424,19 @@ export class SqliteBackend implements StorageBackend {
   }
 
   usage(tenant: string): Promise<TenantUsage> {
-    this.open();
-    return settle(() => this.usageOf.measure(tenant));
+    return this.read(() => this.usageOf.measure(tenant));
   }
 
   onLogs(listener: LogListener): () => void {
     return this.feed.subscribe(listener);
   }
 
-  close(): Promise<void> {
-    if (!this.closed) {
-      this.closed = true;
-      this.db.close();
-    }
-    return Promise.resolve();
+  /** Waits for the batches in hand, then ends the index worker and closes the files. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await this.fts.close();
+    this.db.close();
   }
 }

@@ -20,12 +20,16 @@ export class Usage {
   ) {}
 
   private tableBytes(): Map<string, number> {
-    const rows = this.db
-      .prepare(
-        `SELECT coalesce(m.tbl_name, d.name) AS name, sum(d.pgsize) AS bytes
-         FROM dbstat AS d LEFT JOIN sqlite_master AS m ON m.name = d.name GROUP BY 1`,
-      )
-      .all() as Array<{ name: string; bytes: number }>;
+    // Both files: the rows in `main`, the full-text index of newer days in `fts`.
+    const rows = ['main', 'fts'].flatMap(
+      (schema) =>
+        this.db
+          .prepare(
+            `SELECT coalesce(m.tbl_name, d.name) AS name, sum(d.pgsize) AS bytes
+             FROM dbstat('${schema}') AS d LEFT JOIN ${schema}.sqlite_master AS m ON m.name = d.name GROUP BY 1`,
+          )
+          .all() as Array<{ name: string; bytes: number }>,
+    );
     const out = new Map<string, number>();
     for (const { name, bytes } of rows) {
       // FTS5 keeps its index in shadow tables logs_fts_d<N>_data, _idx, …: count them with the day.
