@@ -10,7 +10,7 @@ import { SEVERITIES } from '../../../model/index.ts';
  */
 export function documentOf(record: LogRecord): Record<string, unknown> {
   const doc: Record<string, unknown> = {
-    '@timestamp': new Date(record.ts).toISOString(),
+    '@timestamp': isoTime(record.ts),
     message: record.message,
     host: { name: record.host },
     source: record.source,
@@ -26,17 +26,37 @@ export function documentOf(record: LogRecord): Record<string, unknown> {
   return doc;
 }
 
+/**
+ * `new Date(ts).toISOString()`, remembering the text up to the second: the records of a batch
+ * mostly fall in the same few seconds, and formatting a date is a sizeable part of a document.
+ */
+let isoSecond = NaN;
+let isoPrefix = '';
+function isoTime(ts: number): string {
+  // A Date keeps whole milliseconds, truncated towards zero.
+  const ms = Math.trunc(ts);
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    // Throws a RangeError for a time out of Date's range, as new Date(ts).toISOString() does.
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+    isoSecond = second;
+  }
+  const milli = ms - second * 1000;
+  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 export interface BulkBody {
-  /** Action and document per record, NDJSON with a newline after each line. */
-  text: string;
+  /** Action and document per record, NDJSON with a newline after each line, as UTF-8. */
+  body: Buffer;
   /** The records' positions in the batch (the `_id` suffixes), in body order. */
   positions: number[];
 }
 
 /**
  * The `_bulk` body for the batch's log records, or for those at `only` (a retry of some items).
- * Built as one string: the action line differs per record only in its position, so its JSON is
- * made once per batch.
+ * The action line differs per record only in its position, so its JSON is made once per batch.
+ * Each record's two lines are written into the body as UTF-8 as soon as they are made: a batch
+ * of joined strings would be copied once more, and held meanwhile by the garbage collector.
  */
 export function bulkBody(
   batch: IngestBatch,
@@ -47,12 +67,37 @@ export function bulkBody(
   const id = JSON.stringify(`${batch.batch_id}:`);
   const head = `{"create":{"_index":${JSON.stringify(index)},"_id":${id.slice(0, -1)}`;
   const tail = withType ? '","_type":"_doc"}}\n' : '"}}\n';
-  const parts: string[] = [];
+  const out = new Utf8Writer(64 * 1024 + (only?.size ?? batch.logs.length) * 512);
   const positions: number[] = [];
   batch.logs.forEach((record, position) => {
     if (only && !only.has(position)) return;
     positions.push(position);
-    parts.push(head + position + tail + JSON.stringify(documentOf(record)) + '\n');
+    out.write(`${head}${position}${tail}${JSON.stringify(documentOf(record))}\n`);
   });
-  return { text: parts.join(''), positions };
+  return { body: out.bytes(), positions };
+}
+
+/** Appends strings to one growing buffer as UTF-8. */
+class Utf8Writer {
+  private buffer: Buffer;
+  private length = 0;
+
+  constructor(initialBytes: number) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
+
+  write(text: string): void {
+    // A UTF-16 code unit takes at most three bytes in UTF-8.
+    const most = text.length * 3;
+    if (this.length + most > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + most));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(text, this.length);
+  }
+
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
 }

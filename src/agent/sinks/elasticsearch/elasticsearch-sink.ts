@@ -78,8 +78,9 @@ export class ElasticsearchSink implements Sink {
       const probe = await this.probeVersion();
       if (probe) return probe;
       const retrying = this.remainder?.batchId === batch.batch_id ? this.remainder.positions : undefined;
-      const { text, positions } = bulkBody(batch, this.index, this.major! < 7, retrying);
-      const body = this.options.config.gzip ? await gzip(text) : text;
+      const bulk = bulkBody(batch, this.index, this.major! < 7, retrying);
+      const { positions } = bulk;
+      const body = this.options.config.gzip ? await gzip(bulk.body) : bulk.body;
       const response = await request(this.bulkUrl, {
         method: 'POST',
         dispatcher: this.dispatcher,
