@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { IngestBatch } from '../model/index.ts';
+import { Utf8Writer } from './utf8-writer.ts';
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
@@ -31,10 +32,50 @@ export async function encodeBatch(
   return {
     id: batch.batch_id,
     events,
-    gzip: await gzip(JSON.stringify(batch)),
+    gzip: await gzip(batchJson(batch)),
     ...(checkpoints ? { checkpoints } : {}),
   };
 }
+
+/**
+ * `JSON.stringify(batch)` as UTF-8, byte for byte, made a record at a time (see Utf8Writer): the
+ * agent's largest serialization, once per batch on its main thread.
+ */
+export function batchJson(batch: IngestBatch): Buffer {
+  const out = new Utf8Writer(
+    64 * 1024 + 512 * (batch.logs.length + batch.metrics.length + batch.events.length),
+  );
+  let first = true;
+  out.byte(LEFT_BRACE);
+  for (const [key, value] of Object.entries(batch)) {
+    const json = Array.isArray(value) ? undefined : (JSON.stringify(value) as string | undefined);
+    if (json === undefined && !Array.isArray(value)) continue;
+    if (!first) out.byte(COMMA);
+    first = false;
+    out.write(`${JSON.stringify(key)}:`);
+    if (json !== undefined) {
+      out.write(json);
+      continue;
+    }
+    const items = value as unknown[];
+    out.byte(LEFT_BRACKET);
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) out.byte(COMMA);
+      // As in JSON.stringify, an array item with no JSON form is null.
+      const item: string | undefined = JSON.stringify(items[i]);
+      out.write(item ?? 'null');
+    }
+    out.byte(RIGHT_BRACKET);
+  }
+  out.byte(RIGHT_BRACE);
+  return out.bytes();
+}
+
+const LEFT_BRACE = 0x7b;
+const RIGHT_BRACE = 0x7d;
+const LEFT_BRACKET = 0x5b;
+const RIGHT_BRACKET = 0x5d;
+const COMMA = 0x2c;
 
 export async function decodeBatch(encoded: EncodedBatch): Promise<IngestBatch> {
   if (encoded.decoded) return encoded.decoded;

@@ -1,5 +1,6 @@
 import type { IngestBatch, LogRecord } from '../../../model/index.ts';
 import { SEVERITIES } from '../../../model/index.ts';
+import { Utf8Writer } from '../../utf8-writer.ts';
 
 /**
  * One bulk document per log record, with ECS-style names Kibana and Birdseye's own `_bulk` both
@@ -55,8 +56,7 @@ export interface BulkBody {
 /**
  * The `_bulk` body for the batch's log records, or for those at `only` (a retry of some items).
  * The action line differs per record only in its position, so its JSON is made once per batch.
- * Each record's two lines are written into the body as UTF-8 as soon as they are made: a batch
- * of joined strings would be copied once more, and held meanwhile by the garbage collector.
+ * Each record's two lines go into the body as UTF-8 as soon as they are made (see Utf8Writer).
  */
 export function bulkBody(
   batch: IngestBatch,
@@ -75,29 +75,4 @@ export function bulkBody(
     out.write(`${head}${position}${tail}${JSON.stringify(documentOf(record))}\n`);
   });
   return { body: out.bytes(), positions };
-}
-
-/** Appends strings to one growing buffer as UTF-8. */
-class Utf8Writer {
-  private buffer: Buffer;
-  private length = 0;
-
-  constructor(initialBytes: number) {
-    this.buffer = Buffer.allocUnsafe(initialBytes);
-  }
-
-  write(text: string): void {
-    // A UTF-16 code unit takes at most three bytes in UTF-8.
-    const most = text.length * 3;
-    if (this.length + most > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + most));
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    }
-    this.length += this.buffer.write(text, this.length);
-  }
-
-  bytes(): Buffer {
-    return this.buffer.subarray(0, this.length);
-  }
 }
