@@ -19,6 +19,8 @@ export interface ShipperOptions {
   retryMaxBackoffMs: number;
   /** Drain rate and last error, for /metrics, /status and the catch-up log. */
   status?: SinkStatus;
+  /** Called after each entry read and when the shipper falls out of step (see `inStep`). */
+  onProgress?: () => void;
 }
 
 /** Most bytes read from the buffer at once; one entry is one batch. */
@@ -38,8 +40,19 @@ export class Shipper {
   private ackWanted = 0;
   private ackDone = 0;
   private acking: Promise<void> | undefined;
+  private readFromMemory = true;
+  private delivering = true;
 
   constructor(private readonly options: ShipperOptions) {}
+
+  /**
+   * Keeping up: the last entry was still in memory (RecentBatches) and the sink took the last
+   * send (or nothing was read or sent yet). False while the sink fails or while the shipper reads
+   * a backlog back from disk; the pipeline paces the sources only to shippers in step.
+   */
+  get inStep(): boolean {
+    return this.readFromMemory && this.delivering;
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -59,10 +72,16 @@ export class Shipper {
       const [entry] = await buffer.read(1, READ_MAX_BYTES, { signal });
       if (!entry) return;
       const decoded = this.options.recent?.take(entry.id);
+      this.readFromMemory = decoded !== undefined;
+      this.options.onProgress?.();
       const batch = decoded ? { ...fromEntry(entry.data), decoded } : fromEntry(entry.data);
       for (let attempt = 0; ; attempt++) {
         const result = await sink.send(batch);
         if (result.outcome === 'retryable') {
+          if (this.delivering) {
+            this.delivering = false;
+            this.options.onProgress?.();
+          }
           counters.error('send', 'retryable');
           this.options.status?.failed(result.reason);
           if (signal.aborted) return;
@@ -77,6 +96,8 @@ export class Shipper {
           if (signal.aborted) return;
           continue;
         }
+        // A rejected batch is the receiver's verdict on that batch, not a sign that it is down.
+        this.delivering = true;
         if (result.outcome === 'ok') counters.sent(batch.events, batch.gzip.length);
         else {
           counters.error('send', 'rejected');
