@@ -27,12 +27,13 @@ export interface EncodedBatch {
 export async function encodeBatch(
   batch: IngestBatch,
   checkpoints?: Record<string, string>,
+  gzipLevel = 1,
 ): Promise<EncodedBatch> {
   const events = batch.metrics.length + batch.logs.length + batch.events.length;
   return {
     id: batch.batch_id,
     events,
-    gzip: await gzip(batchJson(batch)),
+    gzip: await gzip(batchJson(batch), { level: gzipLevel }),
     ...(checkpoints ? { checkpoints } : {}),
   };
 }

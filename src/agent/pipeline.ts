@@ -38,6 +38,8 @@ export interface PipelineOptions {
   maxQueueEvents: number;
   batchMaxEvents: number;
   batchMaxWaitMs: number;
+  /** gzip level of the buffered batches (default 1). */
+  batchGzipLevel?: number;
   retryInitialBackoffMs: number;
   retryMaxBackoffMs: number;
   /** How often a draining backlog logs its progress (default 10 s). */
@@ -314,7 +316,9 @@ export class Pipeline {
       // are issued in cut order, so batches get their buffer ids (and acknowledge their sources)
       // in cut order.
       const empty = size === 0 && checkpoints === undefined;
-      const entry = empty ? undefined : encodeBatch(batch, checkpoints).then(toEntry);
+      const entry = empty
+        ? undefined
+        : encodeBatch(batch, checkpoints, this.options.batchGzipLevel).then(toEntry);
       entry?.catch(() => undefined);
       this.appendChain = this.appendChain.then(() => this.persist(batch, size, done, checkpoints, entry));
     }
