@@ -159,6 +159,7 @@ export class Pipeline {
     return {
       room: (n) => this.room(n),
       capacity: this.capacity,
+      batchCapacity: this.options.batchMaxEvents,
       recoveredCheckpoint: this.recovered.get(sourceId),
       recoveredCheckpoints: new Map(
         [...this.recovered]
