@@ -28,23 +28,30 @@ export function documentOf(record: LogRecord): Record<string, unknown> {
 }
 
 /**
- * `new Date(ts).toISOString()`, remembering the text up to the second: the records of a batch
- * mostly fall in the same few seconds, and formatting a date is a sizeable part of a document.
+ * `new Date(ts).toISOString()`, remembering the text up to the second for a few dozen seconds:
+ * the records of a batch fall in few seconds (several streams may interleave), and formatting a
+ * date is a sizeable part of a document.
  */
-let isoSecond = NaN;
-let isoPrefix = '';
 function isoTime(ts: number): string {
   // A Date keeps whole milliseconds, truncated towards zero.
   const ms = Math.trunc(ts);
   const second = Math.floor(ms / 1000);
-  if (second !== isoSecond) {
+  const slot = second & (ISO_SLOTS - 1);
+  let prefix = isoPrefixes[slot];
+  if (isoSeconds[slot] !== second || prefix === undefined) {
     // Throws a RangeError for a time out of Date's range, as new Date(ts).toISOString() does.
-    isoPrefix = new Date(second * 1000).toISOString().slice(0, -4);
-    isoSecond = second;
+    prefix = new Date(second * 1000).toISOString().slice(0, -5);
+    isoSeconds[slot] = second;
+    isoPrefixes[slot] = prefix;
   }
-  const milli = ms - second * 1000;
-  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  return prefix + MILLIS[ms - second * 1000]!;
 }
+
+const ISO_SLOTS = 64;
+const isoSeconds = new Float64Array(ISO_SLOTS).fill(NaN);
+const isoPrefixes = new Array<string | undefined>(ISO_SLOTS);
+/** `.000Z` … `.999Z`. */
+const MILLIS = Array.from({ length: 1000 }, (_, ms) => `.${String(ms).padStart(3, '0')}Z`);
 
 export interface BulkBody {
   /** Action and document per record, NDJSON with a newline after each line, as UTF-8. */
