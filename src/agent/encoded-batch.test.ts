@@ -29,8 +29,9 @@ function batch(): IngestBatch {
 
 describe('encoded batches', () => {
   it('writes the JSON that JSON.stringify writes, as UTF-8', () => {
-    const b = batch();
-    assert.ok(b.logs.length > 10, 'the fixtures are read');
+    const one = batch();
+    const b = { ...one, logs: [...one.logs, ...one.logs, ...one.logs, ...one.logs] };
+    assert.ok(b.logs.length > 100, 'the fixtures are read, more than one group of them');
     assert.equal(batchJson(b).toString('utf8'), JSON.stringify(b));
     assert.equal(batchJson({ ...b, logs: [] }).toString('utf8'), JSON.stringify({ ...b, logs: [] }));
   });

@@ -39,8 +39,8 @@ export async function encodeBatch(
 }
 
 /**
- * `JSON.stringify(batch)` as UTF-8, byte for byte, made a record at a time (see Utf8Writer): the
- * agent's largest serialization, once per batch on its main thread.
+ * `JSON.stringify(batch)` as UTF-8, byte for byte, made GROUP_ITEMS records at a time (see
+ * Utf8Writer): the agent's largest serialization, once per batch on its main thread.
  */
 export function batchJson(batch: IngestBatch): Buffer {
   const out = new Utf8Writer(
@@ -60,11 +60,10 @@ export function batchJson(batch: IngestBatch): Buffer {
     }
     const items = value as unknown[];
     out.byte(LEFT_BRACKET);
-    for (let i = 0; i < items.length; i++) {
+    for (let i = 0; i < items.length; i += GROUP_ITEMS) {
       if (i > 0) out.byte(COMMA);
-      // As in JSON.stringify, an array item with no JSON form is null.
-      const item: string | undefined = JSON.stringify(items[i]);
-      out.write(item ?? 'null');
+      const group = JSON.stringify(items.slice(i, i + GROUP_ITEMS));
+      out.write(group.slice(1, -1));
     }
     out.byte(RIGHT_BRACKET);
   }
@@ -77,6 +76,11 @@ const RIGHT_BRACE = 0x7d;
 const LEFT_BRACKET = 0x5b;
 const RIGHT_BRACKET = 0x5d;
 const COMMA = 0x2c;
+/**
+ * Records serialized together: few enough that a character past Latin-1 makes only a small string
+ * two-byte, enough that the per-call cost is shared (measured: 64 beats 1, 16 and the whole batch).
+ */
+const GROUP_ITEMS = 64;
 
 export async function decodeBatch(encoded: EncodedBatch): Promise<IngestBatch> {
   if (encoded.decoded) return encoded.decoded;

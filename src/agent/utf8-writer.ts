@@ -1,9 +1,9 @@
 /**
  * Appends strings to one growing buffer as UTF-8, for the large JSON bodies the agent makes per
- * batch (the buffered batch, the `_bulk` body). Writing each record's JSON as it is made beats
- * joining them and converting the result: the parts are not held meanwhile, and a record with a
- * character past Latin-1 makes only its own string two-byte, where it would make the whole
- * joined batch two-byte (which converts to UTF-8 several times slower).
+ * batch (the buffered batch, the `_bulk` body). Writing the JSON in pieces as it is made beats
+ * joining them and converting the result: the pieces are not held meanwhile, and a character past
+ * Latin-1 makes only its own piece a two-byte string, where it would make the whole joined batch
+ * two-byte (which converts to UTF-8 several times slower).
  */
 export class Utf8Writer {
   private buffer: Buffer;
