@@ -147,6 +147,43 @@ describe('agent pipeline', () => {
     await p.stop(50);
   });
 
+  it('sends up to maxInFlight batches at once and acknowledges none past one still retried', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let firstDown = true;
+    let retries = 0;
+    const delivered: string[] = [];
+    const sink: Sink = {
+      kind: 'concurrent',
+      id: 'concurrent',
+      maxInFlight: 2,
+      send: async (batch) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        if (batch.id.endsWith(':0') && firstDown) {
+          retries++;
+          return { outcome: 'retryable', reason: 'busy' };
+        }
+        delivered.push(batch.id);
+        return { outcome: 'ok' };
+      },
+      close: () => Promise.resolve(),
+    };
+    const p = await openTestPipeline(sink, { batchMaxEvents: 10, retryInitialBackoffMs: 50 });
+    p.accept({ metrics: samples(40) });
+    // The first batch is retried; of those after it, only one more fits in flight.
+    await until(() => retries >= 3, 'retries of the first batch');
+    assert.equal(most, 2);
+    assert.equal(delivered.length, 1);
+    assert.equal(p.buffer.stats().acked_id, 0, 'nothing acknowledged while the first is retried');
+    firstDown = false;
+    await until(() => p.buffer.stats().acked_id === 4, 'all four acknowledged');
+    assert.equal(delivered.length, 4);
+    await p.stop(100);
+  });
+
   it('ships what is staged on stop, and a second stop is harmless', async () => {
     const sink = new MemorySink();
     const p = await openTestPipeline(sink, { batchMaxWaitMs: 60_000 });
