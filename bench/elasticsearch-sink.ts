@@ -16,6 +16,7 @@ import { journalCorpus, mixedCorpus } from './corpus.ts';
 import { agentNodeArgs, cpuSeconds, loadAverage, peakRssMb } from './process-stats.ts';
 
 const LINES = Number(process.env.BENCH_ES_LINES ?? 200_000);
+const RECEIVER_DELAY_MS = Number(process.env.BENCH_ES_RECEIVER_DELAY_MS ?? 0);
 const LOGAGENT = path.join(
   REPO_ROOT,
   'node_modules/.cache/birdseye-parts/logagent/node_modules/.bin/logagent',
@@ -37,7 +38,9 @@ async function bulkReceiver(): Promise<{ server: Server; url: string; count: () 
       const n = Math.floor(lines.length / 2);
       documents += n;
       const item = '{"index":{"status":201,"result":"created"}}';
-      response.end(`{"took":1,"errors":false,"items":[${new Array<string>(n).fill(item).join(',')}]}`);
+      const answer = `{"took":1,"errors":false,"items":[${new Array<string>(n).fill(item).join(',')}]}`;
+      // A cluster's indexing time, e.g. BENCH_ES_RECEIVER_DELAY_MS=200 (default: answer at once).
+      setTimeout(() => response.end(answer), RECEIVER_DELAY_MS);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -80,7 +83,8 @@ async function viaBirdseye(name: string, lines: string[]): Promise<number> {
       '  journald: { enabled: false }',
       '  docker: { enabled: false }',
       `  gateway: { port: ${gatewayPort}, bind_address: 127.0.0.1 }`,
-      `  sinks: { elasticsearch: { url: "${receiver.url}", index: bench } }`,
+      // Sink settings to compare, e.g. BENCH_ES_SINK_OPTIONS='max_requests_in_flight: 1'.
+      `  sinks: { elasticsearch: { url: "${receiver.url}", index: bench, ${process.env.BENCH_ES_SINK_OPTIONS ?? ''} } }`,
       // Extra agent settings to compare, e.g. BENCH_ES_AGENT_YAML='  max_queue_events: 20000'.
       process.env.BENCH_ES_AGENT_YAML ?? '',
     ].join('\n'),

@@ -164,6 +164,7 @@ export async function startAgent(
       maxQueueEvents: config.agent.max_queue_events,
       batchMaxEvents: config.agent.batch_max_events,
       batchMaxWaitMs: config.agent.batch_max_wait_ms,
+      batchGzipLevel: config.agent.batch_gzip_level,
       retryInitialBackoffMs: config.agent.retry_initial_backoff_ms,
       retryMaxBackoffMs: config.agent.retry_max_backoff_ms,
       catchUpLogIntervalMs: config.agent.catch_up_log_interval_ms,

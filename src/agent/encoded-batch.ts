@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { IngestBatch } from '../model/index.ts';
+import { Utf8Writer } from './utf8-writer.ts';
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
@@ -26,15 +27,60 @@ export interface EncodedBatch {
 export async function encodeBatch(
   batch: IngestBatch,
   checkpoints?: Record<string, string>,
+  gzipLevel = 1,
 ): Promise<EncodedBatch> {
   const events = batch.metrics.length + batch.logs.length + batch.events.length;
   return {
     id: batch.batch_id,
     events,
-    gzip: await gzip(JSON.stringify(batch)),
+    gzip: await gzip(batchJson(batch), { level: gzipLevel }),
     ...(checkpoints ? { checkpoints } : {}),
   };
 }
+
+/**
+ * `JSON.stringify(batch)` as UTF-8, byte for byte, made GROUP_ITEMS records at a time (see
+ * Utf8Writer): the agent's largest serialization, once per batch on its main thread.
+ */
+export function batchJson(batch: IngestBatch): Buffer {
+  const out = new Utf8Writer(
+    64 * 1024 + 512 * (batch.logs.length + batch.metrics.length + batch.events.length),
+  );
+  let first = true;
+  out.byte(LEFT_BRACE);
+  for (const [key, value] of Object.entries(batch)) {
+    const json = Array.isArray(value) ? undefined : (JSON.stringify(value) as string | undefined);
+    if (json === undefined && !Array.isArray(value)) continue;
+    if (!first) out.byte(COMMA);
+    first = false;
+    out.write(`${JSON.stringify(key)}:`);
+    if (json !== undefined) {
+      out.write(json);
+      continue;
+    }
+    const items = value as unknown[];
+    out.byte(LEFT_BRACKET);
+    for (let i = 0; i < items.length; i += GROUP_ITEMS) {
+      if (i > 0) out.byte(COMMA);
+      const group = JSON.stringify(items.slice(i, i + GROUP_ITEMS));
+      out.write(group.slice(1, -1));
+    }
+    out.byte(RIGHT_BRACKET);
+  }
+  out.byte(RIGHT_BRACE);
+  return out.bytes();
+}
+
+const LEFT_BRACE = 0x7b;
+const RIGHT_BRACE = 0x7d;
+const LEFT_BRACKET = 0x5b;
+const RIGHT_BRACKET = 0x5d;
+const COMMA = 0x2c;
+/**
+ * Records serialized together: few enough that a character past Latin-1 makes only a small string
+ * two-byte, enough that the per-call cost is shared (measured: 64 beats 1, 16 and the whole batch).
+ */
+const GROUP_ITEMS = 64;
 
 export async function decodeBatch(encoded: EncodedBatch): Promise<IngestBatch> {
   if (encoded.decoded) return encoded.decoded;

@@ -7,6 +7,7 @@ import { Telemetry } from '../core/telemetry.ts';
 import type { MetricSample } from '../model/index.ts';
 import { BatchSequence } from './sequence.ts';
 import { MemorySink } from './sinks/memory/memory-sink.ts';
+import type { SendResult, Sink } from './sinks/sink.ts';
 import { openTestPipeline } from './testing.ts';
 
 function samples(n: number, from = 0): MetricSample[] {
@@ -103,6 +104,84 @@ describe('agent pipeline', () => {
     await waiting;
     assert.equal(p.room(10), undefined);
     await p.stop(1000);
+  });
+
+  it('holds waiting sources to the pace of a sink that keeps up, and not to one that fails', async () => {
+    let outcome: SendResult = { outcome: 'ok' };
+    let open = () => {};
+    let gate = new Promise<void>((resolve) => (open = resolve));
+    const sink: Sink = {
+      kind: 'slow',
+      id: 'slow',
+      send: async () => {
+        await gate;
+        return outcome;
+      },
+      close: () => Promise.resolve(),
+    };
+    // Batches of 10: four of them are kept in memory for the shipper.
+    const p = await openTestPipeline(sink, { maxQueueEvents: 1000, batchMaxEvents: 10 });
+    let emitted = 0;
+    const emitWhileRoom = async () => {
+      while (p.room(10) === undefined && emitted < 500) {
+        p.accept({ metrics: samples(10, emitted) });
+        emitted += 10;
+        await until(() => p.backlog === 0, 'the batch on disk');
+      }
+    };
+    await emitWhileRoom();
+    // One batch is in the sink's hands, four wait in memory: the source waits for the sink.
+    assert.equal(emitted, 50);
+    const waiting = p.room(10);
+    assert.ok(waiting instanceof Promise);
+    open();
+    await waiting;
+    assert.equal(p.room(10), undefined, 'a delivery makes room');
+    // Down: the shipper retries and no longer sets the pace; the disk buffer takes what comes.
+    outcome = { outcome: 'retryable', reason: 'down' };
+    gate = new Promise<void>((resolve) => (open = resolve));
+    await emitWhileRoom();
+    open();
+    await emitWhileRoom();
+    assert.equal(emitted, 500);
+    await p.stop(50);
+  });
+
+  it('sends up to maxInFlight batches at once and acknowledges none past one still retried', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let firstDown = true;
+    let retries = 0;
+    const delivered: string[] = [];
+    const sink: Sink = {
+      kind: 'concurrent',
+      id: 'concurrent',
+      maxInFlight: 2,
+      send: async (batch) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        if (batch.id.endsWith(':0') && firstDown) {
+          retries++;
+          return { outcome: 'retryable', reason: 'busy' };
+        }
+        delivered.push(batch.id);
+        return { outcome: 'ok' };
+      },
+      close: () => Promise.resolve(),
+    };
+    const p = await openTestPipeline(sink, { batchMaxEvents: 10, retryInitialBackoffMs: 50 });
+    p.accept({ metrics: samples(40) });
+    // The first batch is retried; of those after it, only one more fits in flight.
+    await until(() => retries >= 3, 'retries of the first batch');
+    assert.equal(most, 2);
+    assert.equal(delivered.length, 1);
+    assert.equal(p.buffer.stats().acked_id, 0, 'nothing acknowledged while the first is retried');
+    firstDown = false;
+    await until(() => p.buffer.stats().acked_id === 4, 'all four acknowledged');
+    assert.equal(delivered.length, 4);
+    await p.stop(100);
   });
 
   it('ships what is staged on stop, and a second stop is harmless', async () => {

@@ -38,6 +38,8 @@ export interface PipelineOptions {
   maxQueueEvents: number;
   batchMaxEvents: number;
   batchMaxWaitMs: number;
+  /** gzip level of the buffered batches (default 1). */
+  batchGzipLevel?: number;
   retryInitialBackoffMs: number;
   retryMaxBackoffMs: number;
   /** How often a draining backlog logs its progress (default 10 s). */
@@ -116,6 +118,7 @@ export class Pipeline {
           log: options.log,
           retryInitialBackoffMs: options.retryInitialBackoffMs,
           retryMaxBackoffMs: options.retryMaxBackoffMs,
+          onProgress: () => this.wakeRoomWaiters(),
         }),
     );
     this.unregisterGauge = options.telemetry.gauge(
@@ -156,6 +159,7 @@ export class Pipeline {
     return {
       room: (n) => this.room(n),
       capacity: this.capacity,
+      batchCapacity: this.options.batchMaxEvents,
       recoveredCheckpoint: this.recovered.get(sourceId),
       recoveredCheckpoints: new Map(
         [...this.recovered]
@@ -183,11 +187,31 @@ export class Pipeline {
     return this.pendingCount + this.appendingCount;
   }
 
-  /** See `Flow`: undefined when `n` more records fit now, else a promise that settles when space may be free. */
+  /**
+   * See `Flow`: undefined when `n` more records fit now, else a promise that settles when space
+   * may be free. Two limits: the records not yet on disk (`maxQueueEvents`), and, while every
+   * shipper is in step (delivering what was just written, from memory), the records held for
+   * them: a source that can wait is then held to the sinks' pace instead of racing ahead until
+   * the batches it pushed out of memory must be read back from disk and parsed again, which costs
+   * about what encoding them did. A sink that fails or falls behind for real sets no pace: the
+   * sources then fill the disk buffer as fast as they can, as the buffer is for.
+   */
   room(n: number): Promise<void> | undefined {
     // A chunk bigger than the whole queue goes in once the queue is empty (its excess is counted).
-    if (this.backlog + n <= this.options.maxQueueEvents || this.backlog === 0) return undefined;
+    const fits = this.backlog + n <= this.options.maxQueueEvents || this.backlog === 0;
+    if (fits && !this.aheadOfShippers(n)) return undefined;
     return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** Records staged, being written and written but not yet read by every shipper, past its bound. */
+  private aheadOfShippers(n: number): boolean {
+    const held = this.recent.size + this.backlog;
+    if (this.stopping || held === 0 || held + n <= this.recent.maxRecords) return false;
+    return this.shippers.every((shipper) => shipper.inStep);
+  }
+
+  private wakeRoomWaiters(): void {
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
   }
 
   /**
@@ -293,7 +317,9 @@ export class Pipeline {
       // are issued in cut order, so batches get their buffer ids (and acknowledge their sources)
       // in cut order.
       const empty = size === 0 && checkpoints === undefined;
-      const entry = empty ? undefined : encodeBatch(batch, checkpoints).then(toEntry);
+      const entry = empty
+        ? undefined
+        : encodeBatch(batch, checkpoints, this.options.batchGzipLevel).then(toEntry);
       entry?.catch(() => undefined);
       this.appendChain = this.appendChain.then(() => this.persist(batch, size, done, checkpoints, entry));
     }
@@ -347,7 +373,7 @@ export class Pipeline {
       );
     }
     this.appendingCount -= size;
-    for (const resolve of this.roomWaiters.splice(0)) resolve();
+    this.wakeRoomWaiters();
   }
 
   /**
@@ -359,7 +385,7 @@ export class Pipeline {
       this.cut(true);
       await this.appendChain;
       await this.settled;
-      for (const resolve of this.roomWaiters.splice(0)) resolve();
+      this.wakeRoomWaiters();
       const deadline = Date.now() + deadlineMs;
       while (this.buffer.stats().entries > 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 20));

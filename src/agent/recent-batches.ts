@@ -7,13 +7,16 @@ import type { IngestBatch } from '../model/index.ts';
  * that is behind, or an agent that restarted, decodes from disk as before: the cache only saves work.
  *
  * Bounded by records: past `maxRecords`, the oldest batches are let go (their shippers decode them).
+ * While every shipper keeps up, the pipeline holds back the sources that can wait before that
+ * happens (see Pipeline.room).
  */
 export class RecentBatches {
   private readonly batches = new Map<number, { batch: IngestBatch; readers: number; size: number }>();
   private records = 0;
 
   constructor(
-    private readonly maxRecords: number,
+    /** Records held at most. */
+    readonly maxRecords: number,
     /** Shippers that read each entry. */
     private readonly readers: number,
   ) {}

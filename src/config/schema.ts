@@ -30,6 +30,11 @@ const agentSchema = z
     max_queue_events: z.number().int().min(100).default(100_000),
     batch_max_events: z.number().int().min(1).max(100_000).default(5_000),
     batch_max_wait_ms: z.number().int().min(10).default(1_000),
+    /**
+     * gzip level of each batch as it is buffered and sent to the server: 1 costs a third of level 6's
+     * CPU on varied journal entries (2.6 against 7.0 µs an entry) for about a quarter more bytes.
+     */
+    batch_gzip_level: z.number().int().min(1).max(9).default(1),
     request_timeout_ms: z.number().int().min(100).default(15_000),
     retry_initial_backoff_ms: z.number().int().min(1).default(500),
     retry_max_backoff_ms: z.number().int().min(1).default(30_000),

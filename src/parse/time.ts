@@ -36,6 +36,10 @@ export function withFraction(wholeMs: number, secondFraction: string | undefined
 /** journald's `__REALTIME_TIMESTAMP`: decimal microseconds since the epoch, as a string. */
 export function microsToMs(micros: string): number | undefined {
   if (!/^\d{1,19}$/.test(micros)) return undefined;
+  // Up to 2^53 the count is an exact integer, and IEEE division rounds the exact quotient to
+  // the nearest double: the same number the decimal text below gives, at a fraction of the cost.
+  const whole = Number(micros);
+  if (whole <= Number.MAX_SAFE_INTEGER) return whole / 1000;
   if (micros.length <= 3) return Number(`0.${micros.padStart(3, '0')}`);
   return withFraction(Number(micros.slice(0, -3)), `000${micros.slice(-3)}`);
 }

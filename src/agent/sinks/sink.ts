@@ -7,6 +7,12 @@ export type { SendResult } from '../../core/delivery.ts';
 export interface Sink {
   readonly kind: string;
   readonly id: string;
+  /**
+   * Batches the shipper may have in `send` at once (default 1). More than one hides the
+   * receiver's latency; the sink must then take batches in any order and keep per-batch state
+   * (a retry's remainder) by batch id.
+   */
+  readonly maxInFlight?: number;
   send(batch: EncodedBatch): Promise<SendResult>;
   /** Safe to call more than once. */
   close(): Promise<void>;

@@ -38,6 +38,11 @@ export interface Flow {
   /** The most records the pipeline ever holds; emit at most this many at once. */
   readonly capacity: number;
   /**
+   * The most records in one batch. A chunk that carries a position is never split across batches,
+   * so a source that emits positions keeps its chunks within this, or batches overfill.
+   */
+  readonly batchCapacity?: number;
+  /**
    * The newest checkpoint of this source found in the disk buffer at start: records up to there
    * are already buffered, so resume after it (it is newer than any position the source saved).
    */

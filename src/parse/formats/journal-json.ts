@@ -21,36 +21,88 @@ export const journalJson: LineParser = {
 /**
  * The record for one journal entry given as journalctl's JSON object (or as the same fields read
  * from another journalctl output format): MESSAGE is the message, every other field is kept.
+ *
+ * This runs once per journal line on the agent's hot path, so it walks the entry once, picking
+ * out the few fields the record needs by name as it copies the rest, and allocates nothing else.
  */
 export function journalRecord(entry: Record<string, unknown>, ctx: ParseContext): LogRecord {
   const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(entry)) {
-    if (key !== 'MESSAGE') fields[key] = fieldText(value);
+  let message: unknown;
+  let realtime: string | undefined;
+  let hostName: string | undefined;
+  let priority: string | undefined;
+  let unit: string | undefined;
+  let identifier: string | undefined;
+  let containerId: string | undefined;
+  let containerIdFull: string | undefined;
+  let containerName: string | undefined;
+  let imageName: string | undefined;
+  for (const key of Object.keys(entry)) {
+    const raw = entry[key];
+    if (key === 'MESSAGE') {
+      message = raw;
+      continue;
+    }
+    const value = typeof raw === 'string' ? raw : fieldText(raw);
+    fields[key] = value;
+    if (value === undefined || value === '') continue;
+    switch (key) {
+      case '__REALTIME_TIMESTAMP':
+        realtime = value;
+        break;
+      case '_HOSTNAME':
+        hostName = value;
+        break;
+      case 'PRIORITY':
+        priority = value;
+        break;
+      case '_SYSTEMD_UNIT':
+        unit = value;
+        break;
+      case 'SYSLOG_IDENTIFIER':
+        identifier = value;
+        break;
+      case 'CONTAINER_ID':
+        containerId = value;
+        break;
+      case 'CONTAINER_ID_FULL':
+        containerIdFull = value;
+        break;
+      case 'CONTAINER_NAME':
+        containerName = value;
+        break;
+      case 'IMAGE_NAME':
+        imageName = value;
+        break;
+    }
   }
-  const text = (key: string): string | undefined => {
-    const value = fields[key];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
 
   const record: LogRecord = {
-    ts: validTs(microsToMs(text('__REALTIME_TIMESTAMP') ?? ''), ctx),
+    ts: validTs(realtime === undefined ? undefined : microsToMs(realtime), ctx),
     received_ts: ctx.received_ts,
-    host: text('_HOSTNAME') ?? ctx.host,
+    host: hostName ?? ctx.host,
     source: ctx.source,
-    message: stripAnsi(fieldText(entry.MESSAGE) ?? ''),
+    message: stripAnsi((typeof message === 'string' ? message : fieldText(message)) ?? ''),
     fields,
     format: 'journal-json',
   };
-  const priority = text('PRIORITY');
-  if (priority !== undefined && /^[0-7]$/.test(priority)) record.severity = Number(priority);
+  if (priority !== undefined && priority.length === 1) {
+    const level = priority.charCodeAt(0) - 0x30;
+    if (level >= 0 && level <= 7) record.severity = level;
+  }
 
-  const container = containerOf(text);
-  if (container !== undefined) record.container = container;
+  const id = containerIdFull ?? containerId;
+  let container: ContainerRef | undefined;
+  if (id !== undefined || containerName !== undefined) {
+    container = {};
+    if (id !== undefined) container.id = id;
+    if (containerName !== undefined) container.name = containerName;
+    if (imageName !== undefined) container.image = imageName;
+    record.container = container;
+  }
   // Docker's journald driver logs every container under docker.service; the identifier (the
   // container's tag) is what tells one service from another there.
-  const service = container
-    ? (text('SYSLOG_IDENTIFIER') ?? text('_SYSTEMD_UNIT'))
-    : (text('_SYSTEMD_UNIT') ?? text('SYSLOG_IDENTIFIER'));
+  const service = container ? (identifier ?? unit) : (unit ?? identifier);
   if (service !== undefined) record.service = service;
   return record;
 }
@@ -61,18 +113,6 @@ function isJournalEntry(entry: Record<string, unknown>): boolean {
   return (
     'MESSAGE' in entry && ('_HOSTNAME' in entry || '_SYSTEMD_UNIT' in entry || 'SYSLOG_IDENTIFIER' in entry)
   );
-}
-
-function containerOf(text: (key: string) => string | undefined): ContainerRef | undefined {
-  const id = text('CONTAINER_ID_FULL') ?? text('CONTAINER_ID');
-  const name = text('CONTAINER_NAME');
-  if (id === undefined && name === undefined) return undefined;
-  const container: ContainerRef = {};
-  if (id !== undefined) container.id = id;
-  if (name !== undefined) container.name = name;
-  const image = text('IMAGE_NAME');
-  if (image !== undefined) container.image = image;
-  return container;
 }
 
 /** A journal field value as text: bytes are decoded as UTF-8, repeated values joined by newlines. */

@@ -19,6 +19,11 @@ export const elasticsearchSinkSchema = z
     /** Compress bulk bodies (Elasticsearch accepts gzip requests). */
     gzip: z.boolean().default(false),
     timeout_ms: z.number().int().min(100).default(15_000),
+    /**
+     * `_bulk` requests sent at once, each a batch: the next body is built while the cluster
+     * indexes the previous one. Documents may then arrive out of batch order.
+     */
+    max_requests_in_flight: z.number().int().min(1).max(16).default(2),
   })
   .strict();
 

@@ -24,12 +24,6 @@ interface BulkItemResult {
   error?: { type?: string; reason?: string };
 }
 
-/** What is left to send of the batch being retried: the positions of its retryable items. */
-interface Remainder {
-  batchId: string;
-  positions: Set<number>;
-}
-
 /**
  * Ships log records to an Elasticsearch `_bulk` endpoint. Elasticsearch answers per item, so
  * one batch can partly succeed: items that came back 429 or 5xx are remembered and only they are
@@ -40,6 +34,7 @@ interface Remainder {
 export class ElasticsearchSink implements Sink {
   readonly kind = 'elasticsearch';
   readonly id: string;
+  readonly maxInFlight: number;
   private readonly client: HttpClient;
   private readonly baseUrl: string;
   private readonly bulkUrl: string;
@@ -47,12 +42,15 @@ export class ElasticsearchSink implements Sink {
   private readonly index: string;
   /** Major version from `GET /`, asked once; ≥ 7 means typeless bulk actions. */
   private major: number | undefined;
-  private remainder: Remainder | undefined;
+  private probing: Promise<SendResult | undefined> | undefined;
+  /** What is left to send of each batch being retried: the positions of its retryable items. */
+  private readonly remainders = new Map<string, Set<number>>();
 
   constructor(private readonly options: ElasticsearchSinkOptions) {
     const { config } = options;
     const base = new URL(config.url);
     this.id = `elasticsearch:${base.host}`;
+    this.maxInFlight = config.max_requests_in_flight;
     this.baseUrl = base.href.endsWith('/') ? base.href : `${base.href}/`;
     this.bulkUrl = new URL('_bulk', this.baseUrl).toString();
     this.index = config.index ?? options.token;
@@ -72,16 +70,19 @@ export class ElasticsearchSink implements Sink {
     try {
       const probe = await this.probeVersion();
       if (probe) return probe;
-      const retrying = this.remainder?.batchId === batch.batch_id ? this.remainder.positions : undefined;
-      const { text, positions } = bulkBody(batch, this.index, this.major! < 7, retrying);
-      const body = this.options.config.gzip ? await gzip(text) : text;
+      const retrying = this.remainders.get(batch.batch_id);
+      const bulk = bulkBody(batch, this.index, this.major! < 7, retrying);
+      const { positions } = bulk;
+      const body = this.options.config.gzip ? await gzip(bulk.body) : bulk.body;
       const response = await this.client.request('POST', this.bulkUrl, this.headers, body);
       if (response.status < 200 || response.status >= 300) {
-        return classifyStatus(
+        const result = classifyStatus(
           response.status,
           response.text,
           parseRetryAfter(response.headers['retry-after']),
         );
+        if (result.outcome !== 'retryable') this.remainders.delete(batch.batch_id);
+        return result;
       }
       return this.settle(batch.batch_id, positions, response.text);
     } catch (error) {
@@ -128,16 +129,22 @@ export class ElasticsearchSink implements Sink {
       this.options.counters.discarded('rejected', rejected);
     }
     if (retry.size === 0) {
-      this.remainder = undefined;
+      this.remainders.delete(batchId);
       return { outcome: 'ok' };
     }
-    this.remainder = { batchId, positions: retry };
+    this.remainders.set(batchId, retry);
     return { outcome: 'retryable', reason: `${retry.size} of ${positions.length} items: ${firstRetry}` };
   }
 
-  /** Asks `GET /` for the version once; an answer without one (a non-Elasticsearch receiver) means ≥ 7. */
-  private async probeVersion(): Promise<SendResult | undefined> {
-    if (this.major !== undefined) return undefined;
+  /** Asks `GET /` for the version once, for every send waiting on it. */
+  private probeVersion(): Promise<SendResult | undefined> {
+    if (this.major !== undefined) return Promise.resolve(undefined);
+    this.probing ??= this.askVersion().finally(() => (this.probing = undefined));
+    return this.probing;
+  }
+
+  /** An answer without a version (a non-Elasticsearch receiver) means ≥ 7. */
+  private async askVersion(): Promise<SendResult | undefined> {
     const headers = { ...this.headers };
     delete headers['content-encoding'];
     delete headers['content-type'];

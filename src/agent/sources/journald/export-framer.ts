@@ -22,6 +22,8 @@ const NL = 0x0a;
 const EQ = 0x3d;
 /** Field names are short upper-case words; a longer "name" means the stream is not export format. */
 const MAX_NAME_BYTES = 256;
+/** Slots of the field name table (a power of two). */
+const NAME_SLOTS = 256;
 
 export class ExportFramer {
   private rest: Buffer = Buffer.alloc(0);
@@ -33,6 +35,7 @@ export class ExportFramer {
   private binary: { name: string; left: number; parts: Buffer[]; kept: number } | undefined;
   /** Skipping the rest of an overlong text line. */
   private skipping = false;
+  private readonly names = new FieldNames();
 
   constructor(private readonly maxEntryBytes: number) {}
 
@@ -80,7 +83,7 @@ export class ExportFramer {
       // A binary field: the name line, then 8 bytes of length.
       if (buf.length < nl + 9) break;
       const size = Number(buf.readBigUInt64LE(nl + 1));
-      this.binary = { name: buf.toString('latin1', pos, nl), left: size, parts: [], kept: 0 };
+      this.binary = { name: this.names.get(buf, pos, nl), left: size, parts: [], kept: 0 };
       pos = nl + 9;
     }
     this.rest = pos >= buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(pos));
@@ -104,7 +107,7 @@ export class ExportFramer {
       stop = eq + 1 + Math.max(0, this.maxEntryBytes - this.bytes);
       this.truncated = true;
     }
-    this.add(buf.toString('latin1', start, eq), buf.toString('utf8', eq + 1, stop), stop - eq - 1);
+    this.add(this.names.get(buf, start, eq), buf.toString('utf8', eq + 1, stop), stop - eq - 1);
   }
 
   /** Reads binary field bytes from `pos`; returns the position after what it used. */
@@ -142,6 +145,32 @@ export class ExportFramer {
     this.truncated = false;
     return entry;
   }
+}
+
+/**
+ * Field names as strings. The same few dozen names come in every entry, so each is decoded once
+ * and then found again by its bytes (a small table keyed by a hash of them), which costs less than
+ * making a new string per field and having it looked up again when it becomes a property key.
+ */
+class FieldNames {
+  private readonly slots = new Array<string | undefined>(NAME_SLOTS);
+
+  get(buf: Buffer, start: number, end: number): string {
+    const length = end - start;
+    if (length === 0) return '';
+    const slot =
+      (length * 31 + buf[start]! * 7 + buf[end - 1]! * 13 + buf[start + (length >> 1)]!) & (NAME_SLOTS - 1);
+    const known = this.slots[slot];
+    if (known !== undefined && known.length === length && sameLatin1(known, buf, start)) return known;
+    const name = buf.toString('latin1', start, end);
+    this.slots[slot] = name;
+    return name;
+  }
+}
+
+function sameLatin1(text: string, buf: Buffer, start: number): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== buf[start + i]) return false;
+  return true;
 }
 
 function indexOfBefore(buf: Buffer, byte: number, from: number, end: number): number {

@@ -223,34 +223,34 @@ export class JournaldSource implements Source {
 
   /**
    * Emits held records in order, as far as the pipeline has room; resumes reading when caught up.
-   * Each record is its own emit, with its own cursor as checkpoint and cursor commit: the pipeline
-   * cuts batches wherever its batch size falls, and a batch that ended inside a multi-record emit
-   * would carry records past the last position saved anywhere (neither a checkpoint in the buffer
-   * nor the cursor file), so a kill -9 right after it was delivered made the next start read
-   * those records again.
+   * Records go in chunks of up to CHUNK_RECORDS (no more than a batch holds), each with the
+   * cursor of its last entry as checkpoint and cursor commit. The pipeline never splits a chunk
+   * that carries a position across batches, so no batch ends past the last position saved (a
+   * checkpoint in the buffer or the cursor file): a kill -9 right after a batch was delivered
+   * cannot make the next start read its records again.
    */
   private drain(): void {
     if (this.waiting) return;
     while (this.held.length > 0 && !this.stopped) {
-      const n = Math.min(CHUNK_RECORDS, this.held.length);
+      const n = Math.min(CHUNK_RECORDS, this.flow?.batchCapacity ?? CHUNK_RECORDS, this.held.length);
       const wait = this.flow?.room(n);
       if (wait) return this.waitThen(wait);
-      let emitted = 0;
-      while (emitted < n && this.emitOne(this.held[emitted]!)) emitted++;
-      this.held.splice(0, emitted);
-      this.counters.received(emitted);
-      if (emitted < n) {
-        // The pipeline is stopping, or its queue is smaller than it said: try the rest again later.
+      if (!this.emitChunk(this.held.slice(0, n))) {
+        // The pipeline is stopping, or its queue is smaller than it said: try again later.
         this.counters.error('emit', 'refused');
         return this.waitThen(new Promise((resolve) => setTimeout(resolve, REFUSED_RETRY_MS).unref()));
       }
+      this.held.splice(0, n);
+      this.counters.received(n);
     }
     if (this.held.length < READ_AHEAD_RECORDS) this.child?.stdout?.resume();
   }
 
-  private emitOne({ record, cursor }: Held): boolean {
-    if (cursor === undefined) return this.emit!({ logs: [record] });
-    return this.emit!({ logs: [record], checkpoint: cursor }, () => this.cursors.commit(cursor));
+  private emitChunk(chunk: Held[]): boolean {
+    const logs = chunk.map((held) => held.record);
+    const cursor = chunk.findLast((held) => held.cursor !== undefined)?.cursor;
+    if (cursor === undefined) return this.emit!({ logs });
+    return this.emit!({ logs, checkpoint: cursor }, () => this.cursors.commit(cursor));
   }
 
   private waitThen(wait: Promise<void>): void {
