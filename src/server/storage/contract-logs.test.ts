@@ -180,6 +180,46 @@ for (const [name, create] of Object.entries(STORAGE_BACKENDS)) {
       ]);
     });
 
+    it('searches a day that so far holds events and no log line, then its first line', async () => {
+      const { backend } = open();
+      const ts = T0 + 3 * DAY;
+      const range = { from: ts - 60_000, to: ts + 60_000 };
+      const event: ClusterEvent = {
+        ts,
+        host: 'node-1',
+        kind: 'container',
+        action: 'die',
+        actor: { name: 'db' },
+      };
+      await backend.writeBatch('default', batch([], [event]), ts);
+      for (const q of ['', 'host:"node-1"', 'refused', 'NOT refused']) {
+        const page = await backend.searchLogs('default', {
+          query: parseLogQuery(q),
+          ...range,
+          limit: 10,
+          order: 'newest',
+        });
+        assert.deepEqual(page.records, [], q);
+        const counts = await backend.logHistogram('default', {
+          query: parseLogQuery(q),
+          ...range,
+          interval_ms: 60_000,
+        });
+        assert.deepEqual(counts, [], q);
+      }
+      await backend.writeBatch('default', batch([log(ts, 'connection refused', { host: 'node-1' })]), ts);
+      const page = await backend.searchLogs('default', {
+        query: parseLogQuery('host:"node-1" AND refused'),
+        ...range,
+        limit: 10,
+        order: 'newest',
+      });
+      assert.deepEqual(
+        page.records.map((r) => r.message),
+        ['connection refused'],
+      );
+    });
+
     it('keeps tenants apart in search, histogram, context, events and containers', async () => {
       const { backend } = open();
       const event: ClusterEvent = {

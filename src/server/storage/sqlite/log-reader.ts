@@ -73,7 +73,19 @@ export class LogReader {
   }
 
   private days(from: number, to: number): number[] {
-    return this.partitions.list().filter((d) => d >= dayOf(from) && d <= dayOf(to));
+    return this.withLines(this.partitions.list().filter((d) => d >= dayOf(from) && d <= dayOf(to)));
+  }
+
+  /**
+   * The days that have log lines, i.e. a full-text table: the index worker makes a day's table
+   * with its first line, so a day of events alone has none. Asked of the index file's schema
+   * every time (a table the worker made is then also known to this connection's statements).
+   */
+  private withLines(days: number[]): number[] {
+    const indexed = this.statements.get<{ n: number }>(
+      "SELECT 1 AS n FROM fts.sqlite_master WHERE type = 'table' AND name = ?",
+    );
+    return days.filter((d) => this.partitions.ftsLocal(d) || indexed.get(`logs_fts_d${d}`) !== undefined);
   }
 
   search(tenant: string, search: LogSearch): Page<StoredLog> {
@@ -183,7 +195,9 @@ export class LogReader {
     const stream = streamFts(origin.host, origin.source, origin.container);
     const around = (newer: boolean, limit: number): StoredLog[] => {
       const out: StoredLog[] = [];
-      const days = this.partitions.list().filter((d) => (newer ? d >= ref.day : d <= ref.day));
+      const days = this.withLines(
+        this.partitions.list().filter((d) => (newer ? d >= ref.day : d <= ref.day)),
+      );
       if (!newer) days.reverse();
       for (const day of days) {
         if (out.length >= limit) break;
