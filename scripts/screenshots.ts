@@ -77,6 +77,8 @@ try {
   await shot('#/logs?q=severity:<=warning', 'logs', '[data-testid="log-row"]');
   await shot('#/events?q=action:(die OR restart)', 'events', '[data-testid="event-row"]');
   await shot('#/alerts', 'alerts', '[data-testid="alert-row"]');
+  await shot('#/patterns', 'patterns', '[data-testid="pattern-row"]');
+  await shot('#/status', 'status', '[data-testid="agent-row"]');
   await page.goto(`${server.url}/#/alerts?tab=rules`);
   await page.locator('[data-testid="rule-row"][data-id="payment-errors"] [data-testid="rule-edit"]').click();
   await page.locator('[data-testid="preview-summary"][data-firings]').waitFor({ timeout: 30_000 });
