@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import {
   eventually as waitFor,
   REPO_ROOT,
+  searchAll,
   startBirdseye,
   type BirdseyeProcess,
 } from '../helpers/birdseye-process.ts';
@@ -125,6 +126,34 @@ describe('the npm package and the systemd units', { timeout: 1_200_000 }, () => 
     const page = await fetch(`${server.url}/`, { headers: { accept: 'text/html' } });
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<script type="module"/);
+    // A stored line is indexed by the index worker thread, which loads from the installed files.
+    const now = Date.now();
+    const ingest = await fetch(`${server.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        batch_id: 'package:1',
+        agent_id: 'package',
+        seq: 1,
+        host: 'pkg-host',
+        sent_ts: now,
+        logs: [
+          {
+            ts: now,
+            received_ts: now,
+            host: 'pkg-host',
+            source: 'gateway',
+            message: 'installed package works',
+          },
+        ],
+      }),
+    });
+    assert.equal(ingest.status, 200, await ingest.text());
+    const found = await searchAll<{ message: string }>(server, '"package works"');
+    assert.deepEqual(
+      found.map((r) => r.message),
+      ['installed package works'],
+    );
   });
 
   it('runs the agent compiled, without the TypeScript loader', async () => {
