@@ -5,7 +5,7 @@
  *   until the server has committed them all;
  * - the agent's CPU (node + its journalctl) while entries arrive at 1,000/s;
  * and the same two figures for systemd-journal-upload → systemd-journal-remote (HTTP on loopback),
- * with the ratio.
+ * with the ratio. BENCH_AGENT_NODE_ARGS: node options for the measured agent (e.g. `--cpu-prof`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { startBirdseye, type BirdseyeProcess } from '../test/helpers/birdseye-process.ts';
 import { freePort } from '../test/helpers/net.ts';
 import { RunningJournald, type JournalWriter } from '../test/helpers/running-journald.ts';
-import { treeCpuSeconds } from './process-stats.ts';
+import { agentNodeArgs, treeCpuSeconds } from './process-stats.ts';
 
 const ENTRIES = Number(process.env.BENCH_JOURNALD_ENTRIES ?? 100_000);
 const PACED_SECONDS = Number(process.env.BENCH_JOURNALD_PACED_SECONDS ?? 20);
@@ -127,6 +127,7 @@ async function birdseye(journald: RunningJournald): Promise<{ linesPerSecond: nu
       dataDir: agentDir,
       keepDataDir: true,
       args: agentArgs,
+      nodeArgs: agentNodeArgs(),
       timeoutMs,
     });
     await until(async () => (await ingested(server)) - before >= ENTRIES, `${ENTRIES} entries at the server`);

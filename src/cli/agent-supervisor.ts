@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { startAgent, telemetryServer, type RunningAgent } from '../agent/agent.ts';
+import { HeapMode } from '../agent/heap-mode.ts';
 import type { Config } from '../config/index.ts';
 import type { LiveConfig } from '../config/etcd/live-config.ts';
 import { agentStatus, type AgentStatus } from '../agent/status/agent-status.ts';
@@ -48,6 +49,11 @@ export async function superviseAgent(live: LiveConfig, logger: Logger): Promise<
         log,
       )
     : undefined;
+  // The agent runs beside the workloads: small heap while it takes in few lines (heap-mode.ts).
+  const heap = new HeapMode(
+    () => telemetry.sum('agent_received_log_records_total'),
+    (mode, perSecond) => log.debug({ mode, lines_per_s: Math.round(perSecond) }, 'heap mode'),
+  ).start();
   const startedAt = new Date().toISOString();
   const startedTs = Date.now();
   // Between reloads (or while waiting for settings) /status shows an agent with nothing running.
@@ -156,6 +162,7 @@ export async function superviseAgent(live: LiveConfig, logger: Logger): Promise<
         await live.close();
         await queue;
         await agent?.close();
+        heap.stop();
         if (http) await new Promise((resolve) => http!.close(resolve));
       })();
       return closing;

@@ -1,4 +1,3 @@
-import v8 from 'node:v8';
 import type { LiveConfig } from '../config/etcd/live-config.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
@@ -8,10 +7,6 @@ import { exitOnSignals } from './lifecycle.ts';
 
 export async function runAgent(config: Readonly<Config>, logger: Logger, live?: LiveConfig): Promise<void> {
   if (!live) throw new Error('runAgent needs the live config');
-  // The agent runs on every node beside the workloads: V8's memory-saving mode keeps the heap close
-  // to what is live (it would otherwise let garbage grow to several times that before collecting).
-  // Read by the collector as it sizes the heap, so it still takes effect after start.
-  v8.setFlagsFromString('--optimize-for-size');
   const supervised = await superviseAgent(live, logger);
   exitOnSignals(() => supervised.close(), logger);
   const agent = supervised.agent;
