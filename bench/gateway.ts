@@ -6,7 +6,7 @@
 import { freePort, sendLines } from '../test/helpers/net.ts';
 import { startBirdseye, type BirdseyeProcess } from '../test/helpers/birdseye-process.ts';
 import { journalCorpus, mixedCorpus } from './corpus.ts';
-import { agentNodeArgs, cpuSeconds, loadAverage, peakRssMb } from './process-stats.ts';
+import { agentNodeArgs, cpuSeconds, loadAverage, peakRssMb, serverNodeArgs } from './process-stats.ts';
 
 const LINES = Number(process.env.BENCH_GATEWAY_LINES ?? 200_000);
 
@@ -17,7 +17,7 @@ async function ingested(server: BirdseyeProcess): Promise<number> {
 }
 
 async function run(name: string, lines: string[]): Promise<void> {
-  const server = await startBirdseye('server');
+  const server = await startBirdseye('server', { nodeArgs: serverNodeArgs() });
   const gatewayPort = await freePort();
   const agent = await startBirdseye('agent', {
     args: [
@@ -68,5 +68,6 @@ async function run(name: string, lines: string[]): Promise<void> {
   }
 }
 
-await run('journal-json', journalCorpus(LINES));
-await run('mixed', mixedCorpus(LINES));
+const only = process.env.BENCH_GATEWAY_CORPUS; // 'journal-json' or 'mixed' to run only that one
+if (only === undefined || only === 'journal-json') await run('journal-json', journalCorpus(LINES));
+if (only === undefined || only === 'mixed') await run('mixed', mixedCorpus(LINES));

@@ -41,6 +41,22 @@ export function threadCpuSeconds(): { main: number; others: Map<number, number> 
   return { main, others };
 }
 
+/** CPU seconds each thread of `pid` has used so far, by thread id (the main thread's id is `pid`). */
+export function threadsCpuSeconds(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const name of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out.set(
+        Number(name),
+        parseStat(readFileSync(`/proc/${pid}/task/${name}/stat`, 'utf8')).ticks / TICKS_PER_SECOND,
+      );
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
 /** CPU seconds used so far by `pid` and its descendants that are still running (e.g. journalctl). */
 export function treeCpuSeconds(pid: number): number {
   const stats = new Map<number, { ppid: number; ticks: number }>();
@@ -90,4 +106,12 @@ export function loadAverage(): string {
  */
 export function agentNodeArgs(): string[] {
   return (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
+/**
+ * Node options for the measured server from BENCH_SERVER_NODE_ARGS (space-separated), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under the benchmark.
+ */
+export function serverNodeArgs(): string[] {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }

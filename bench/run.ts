@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark in turn. Each prints its own figures.
 await import('./buffer.ts');
 await import('./gateway.ts');
+await import('./server-ingest.ts');
 await import('./elasticsearch-sink.ts');
 await import('./alert-latency.ts');
 await import('./anomaly-eval.ts');

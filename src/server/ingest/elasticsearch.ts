@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gunzip as gunzipCb } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentCounters } from '../../core/telemetry.ts';
 import type { Principal, TokenStore } from '../auth/token-store.ts';
@@ -8,8 +6,7 @@ import { storeItems, type EsError } from './bulk-items.ts';
 import { parseBulkBody } from './bulk-request.ts';
 import type { BatchStore } from './batch-store.ts';
 import { headerToken } from './header-token.ts';
-
-const gunzip = promisify(gunzipCb);
+import { gunzipBody } from './gunzip.ts';
 
 export interface ElasticsearchIngestOptions {
   store: BatchStore;
@@ -119,7 +116,7 @@ export function elasticsearchIngest(app: FastifyInstance, options: Elasticsearch
 async function decodeBody(body: Buffer, encoding: string | undefined, maxBytes: number): Promise<string> {
   if (encoding === 'gzip') {
     try {
-      return (await gunzip(body, { maxOutputLength: maxBytes })).toString('utf8');
+      return (await gunzipBody(body, maxBytes)).toString('utf8');
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new Error(`request is larger than ${maxBytes} bytes uncompressed; send smaller bulks`);

@@ -1,5 +1,3 @@
-import { promisify } from 'node:util';
-import { gunzip as gunzipCb } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { BirdseyeError } from '../../core/errors.ts';
 import type { ComponentCounters } from '../../core/telemetry.ts';
@@ -7,8 +5,7 @@ import { parseIngestBatch } from '../../model/index.ts';
 import type { TokenStore } from '../auth/token-store.ts';
 import { requireScope, tenantOf } from '../api/auth-hook.ts';
 import type { BatchStore } from './batch-store.ts';
-
-const gunzip = promisify(gunzipCb);
+import { gunzipBody } from './gunzip.ts';
 
 export interface NativeIngestOptions {
   store: BatchStore;
@@ -22,7 +19,7 @@ async function decode(body: Buffer, encoding: string | undefined, maxBatchBytes:
   let raw = body;
   if (encoding === 'gzip') {
     try {
-      raw = await gunzip(body, { maxOutputLength: maxBatchBytes });
+      raw = await gunzipBody(body, maxBatchBytes);
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new BirdseyeError(

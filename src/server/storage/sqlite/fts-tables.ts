@@ -16,6 +16,11 @@ const AUTOMERGE = 8;
 /** Backlog entries kept per batch (fts_recent) to find the days of batches the main file lost. */
 const RECENT_KEPT = 1024;
 
+/** Orders the operations at offsets `a` and `b` of a flat list by day, then rowid. */
+function compareOps(ops: readonly unknown[], a: number, b: number): number {
+  return (ops[a + 1] as number) - (ops[b + 1] as number) || (ops[a + 2] as number) - (ops[b + 2] as number);
+}
+
 interface DayStatements {
   insert: Database.Statement;
   remove: Database.Statement;
@@ -91,9 +96,23 @@ export class FtsTables {
     this.day(day).remove.run(rowid, ...values);
   }
 
-  /** Applies flat operations (see OP_WIDTH) in order; adds the days they touch to `days`. */
+  /**
+   * Applies flat operations (see OP_WIDTH) in (day, rowid) order, those of one row in the order
+   * given; adds the days they touch to `days`. FTS5 writes its pending terms out as a new segment
+   * whenever a table is given a rowid below the last one it was given in the transaction, and a
+   * batch's ids are its lines' times: lines of streams interleaved, or a clock set back, made a
+   * segment every few lines and doubled the index's CPU per line (later merged, again and again).
+   */
   apply(ops: readonly unknown[], days: Set<number>): void {
+    const order: number[] = [];
+    let sorted = true;
     for (let i = 0; i + OP_WIDTH <= ops.length; i += OP_WIDTH) {
+      if (order.length > 0 && sorted && compareOps(ops, order.at(-1)!, i) > 0) sorted = false;
+      order.push(i);
+    }
+    // Array.prototype.sort is stable: a row's own operations keep their order.
+    if (!sorted) order.sort((a, b) => compareOps(ops, a, b));
+    for (const i of order) {
       const day = ops[i + 1] as number;
       const s = this.day(day);
       days.add(day);

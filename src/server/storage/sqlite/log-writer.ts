@@ -33,6 +33,15 @@ export function ftsValues(log: LogRecord): FtsValues {
   ];
 }
 
+/** The positions of `logs` by time (ties in batch order), or undefined when they are in time order. */
+function timeOrder(logs: readonly LogRecord[]): number[] | undefined {
+  let sorted = true;
+  for (let n = 1; n < logs.length && sorted; n++) sorted = logs[n - 1]!.ts <= logs[n]!.ts;
+  if (sorted) return undefined;
+  // Array.prototype.sort is stable.
+  return [...logs.keys()].sort((a, b) => logs[a]!.ts - logs[b]!.ts);
+}
+
 /**
  * Writes a batch's logs, events and container sightings. Runs inside the backend's batch
  * transaction, so a batch is all stored or not at all; the caller commits and then acknowledges.
@@ -77,7 +86,19 @@ export class LogWriter {
   ): { stored: StoredLog[]; documents?: Array<DocumentResult | undefined> } {
     const stored: StoredLog[] = [];
     const documents: Array<DocumentResult | undefined> = [];
-    for (let n = 0; n < batch.logs.length; n++) {
+    if (!ids) {
+      // Lines without document ids are written in time order (their ids are their times), so the
+      // table, its id-led index and the full-text tables are appended to rather than written in
+      // between; `stored` keeps the batch's order. Items with ids keep theirs: a later item with
+      // the same id replaces an earlier one.
+      const order = timeOrder(batch.logs);
+      for (const n of order ?? batch.logs.keys()) {
+        const log = batch.logs[n]!;
+        const id = this.writeLog(tenant, log);
+        if (withRecords) stored[n] = { ...log, id };
+      }
+    }
+    for (let n = 0; ids && n < batch.logs.length; n++) {
       const log = batch.logs[n]!;
       const key = ids?.[n];
       const outcome = key && this.documents.claim(tenant, key);

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parseLogQuery } from '../../query/log-query.ts';
+import type { StoredLog } from '../backend.ts';
+import { DAY, log, logBatch, T0 } from '../contract-fixtures.ts';
+import { SqliteBackend } from './sqlite-backend.ts';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'birdseye-log-writer-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+describe('log writer', () => {
+  it('stores a batch out of time order, across days, once each; the tail gets it in batch order', async () => {
+    const store = new SqliteBackend(path.join(root, 'a'));
+    try {
+      const tailed: StoredLog[] = [];
+      const off = store.onLogs((_tenant, records) => tailed.push(...records));
+      const messages = ['b second', 'a first', 'd next day', 'c third', 'a2 same time as first'];
+      const times = [T0 + 2000, T0 + 1000, T0 + DAY, T0 + 3000, T0 + 1000];
+      await store.writeBatch('default', logBatch(messages.map((m, n) => log(times[n]!, m))), T0);
+      off();
+      assert.deepEqual(
+        tailed.map((r) => r.message),
+        messages,
+      );
+      const page = await store.searchLogs('default', {
+        query: parseLogQuery(''),
+        from: T0 - DAY,
+        to: T0 + 2 * DAY,
+        limit: 10,
+        order: 'oldest',
+      });
+      assert.deepEqual(
+        page.records.map((r) => r.message),
+        ['a first', 'a2 same time as first', 'b second', 'c third', 'd next day'],
+      );
+      // Each tailed record's id is the stored line's.
+      for (const r of tailed) assert.equal(page.records.find((s) => s.id === r.id)?.message, r.message);
+      const third = await store.searchLogs('default', {
+        query: parseLogQuery('third'),
+        from: T0 - DAY,
+        to: T0 + 2 * DAY,
+        limit: 10,
+        order: 'oldest',
+      });
+      assert.deepEqual(
+        third.records.map((r) => r.message),
+        ['c third'],
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
