@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { DiskBuffer, type ReadEntry } from '../../src/agent/buffer/index.ts';
 import { CRASH_CONFIG, crashPayload } from '../fixtures/buffer/append-until-killed.ts';
+import { killAfterFirstOutput } from '../helpers/kill-after.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('../fixtures/buffer/append-until-killed.ts', import.meta.url));
 
 interface Printed {
@@ -19,28 +17,9 @@ interface Printed {
 
 /** Starts the appender, kills it with SIGKILL `afterMs` after its first durable append. */
 async function runAndKill(dir: string, firstN: number, afterMs: number): Promise<Printed> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, String(firstN)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const started = new Promise<void>((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      resolve();
-    });
-  });
-  await Promise.race([started, exited]);
-  assert.ok(child.exitCode === null, `appender exited early: ${err}`);
-  await sleep(afterMs);
-  child.kill('SIGKILL');
-  await exited;
+  const lines = await killAfterFirstOutput(CHILD, [dir, String(firstN)], afterMs);
   const printed: Printed = { appended: new Map(), maxAck: 0 };
-  // A line cut by the kill has no newline yet and is ignored.
-  for (const line of out.slice(0, out.lastIndexOf('\n')).split('\n')) {
+  for (const line of lines) {
     const [a, b] = line.split(' ');
     if (a === 'ack') printed.maxAck = Math.max(printed.maxAck, Number(b));
     else printed.appended.set(Number(a), Number(b));

@@ -1,43 +1,22 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { parseLogQuery } from '../../src/server/query/log-query.ts';
 import { SqliteBackend } from '../../src/server/storage/sqlite/sqlite-backend.ts';
 import { CRASH_DOCS, CRASH_LINES, CRASH_T0 } from '../fixtures/storage/write-until-killed.ts';
+import { killAfterFirstOutput } from '../helpers/kill-after.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('../fixtures/storage/write-until-killed.ts', import.meta.url));
 const DAY = 86_400_000;
 
 /** Starts the writers, kills them with SIGKILL `afterMs` after the first acknowledged batch. */
 async function runAndKill(dir: string, firstK: number, afterMs: number): Promise<Map<number, number>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, String(firstK)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const started = new Promise<void>((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      resolve();
-    });
-  });
-  await Promise.race([started, exited]);
-  assert.ok(child.exitCode === null, `writers exited early: ${err}`);
-  await sleep(afterMs);
-  child.kill('SIGKILL');
-  await exited;
+  const lines = await killAfterFirstOutput(CHILD, [dir, String(firstK)], afterMs);
   const acked = new Map<number, number>();
-  // A line cut by the kill has no newline yet and is ignored.
-  for (const line of out.slice(0, out.lastIndexOf('\n')).split('\n')) {
+  for (const line of lines) {
     const [, w, k] = line.split(' ');
     acked.set(Number(w), Math.max(acked.get(Number(w)) ?? -1, Number(k)));
   }
