@@ -58,31 +58,29 @@ export class ContainerMetrics {
     this.unified = existsSync(path.join(cgroupRoot, 'cgroup.controllers'));
   }
 
-  async collect(containers: ContainerInfo[], host: string, now = Date.now()): Promise<MetricSample[]> {
+  collect(containers: ContainerInfo[], host: string, now = Date.now()): MetricSample[] {
     const samples: MetricSample[] = [];
     const live = new Set<string>();
-    await Promise.all(
-      containers.map(async (info) => {
-        const readings: Reading[] = [
-          { name: 'container_state', value: info.running ? 1 : 0 },
-          { name: 'container_restarts_total', value: info.restartCount },
-          { name: 'container_last_exit_code', value: info.exitCode },
-        ];
-        if (info.running) {
-          live.add(info.id);
-          readings.push(...(await this.running(info, now)));
-        }
-        const labels = containerLabels(info, host);
-        for (const r of readings)
-          samples.push({ name: r.name, labels: { ...labels, ...r.labels }, value: r.value, ts: now });
-      }),
-    );
+    for (const info of containers) {
+      const readings: Reading[] = [
+        { name: 'container_state', value: info.running ? 1 : 0 },
+        { name: 'container_restarts_total', value: info.restartCount },
+        { name: 'container_last_exit_code', value: info.exitCode },
+      ];
+      if (info.running) {
+        live.add(info.id);
+        readings.push(...this.running(info, now));
+      }
+      const labels = containerLabels(info, host);
+      for (const r of readings)
+        samples.push({ name: r.name, labels: { ...labels, ...r.labels }, value: r.value, ts: now });
+    }
     for (const id of this.previous.keys()) if (!live.has(id)) this.previous.delete(id);
     return samples;
   }
 
-  private async running(info: ContainerInfo, now: number): Promise<Reading[]> {
-    const files = await this.readCgroup(info);
+  private running(info: ContainerInfo, now: number): Reading[] {
+    const files = this.readCgroup(info);
     const readings = cgroupReadings(files);
     const cpu = cpuUsageSeconds(files);
     const before = this.previous.get(info.id);
@@ -100,7 +98,7 @@ export class ContainerMetrics {
     return readings;
   }
 
-  readCgroup(info: ContainerInfo): Promise<CgroupTexts> {
+  readCgroup(info: ContainerInfo): CgroupTexts {
     const files: CgroupTexts = new Map();
     const candidates = cgroupCandidates(info);
     // Synchronous reads: cgroup files live in kernel memory and answer in microseconds, where a
@@ -118,13 +116,13 @@ export class ContainerMetrics {
     if (this.unified) {
       const dir = candidates.map((c) => path.join(this.cgroupRoot, c)).find((d) => existsSync(d));
       if (dir !== undefined) read(dir, V2_FILES);
-      return Promise.resolve(files);
+      return files;
     }
     for (const [controller, names] of Object.entries(V1_FILES)) {
       const dir = candidates.map((c) => path.join(this.cgroupRoot, controller, c)).find((d) => existsSync(d));
       if (dir !== undefined) read(dir, names);
     }
-    return Promise.resolve(files);
+    return files;
   }
 
   /** The container's own network namespace, seen through its init process; loopback left out. */

@@ -101,7 +101,7 @@ export class DockerSource implements Source {
       this.up(true);
       for (const info of containers) this.follow(info);
       if (this.config.metrics.enabled && !this.stopped) {
-        const metrics = await this.metrics.collect(containers, this.context.hostName);
+        const metrics = this.metrics.collect(containers, this.context.hostName);
         this.counters.received(metrics.length);
         this.emit({ metrics });
       }
