@@ -47,28 +47,36 @@ export function batchJson(batch: IngestBatch): Buffer {
     64 * 1024 + 512 * (batch.logs.length + batch.metrics.length + batch.events.length),
   );
   let first = true;
-  out.byte(LEFT_BRACE);
-  for (const [key, value] of Object.entries(batch)) {
-    const json = Array.isArray(value) ? undefined : (JSON.stringify(value) as string | undefined);
-    if (json === undefined && !Array.isArray(value)) continue;
+  const key = (name: string) => {
     if (!first) out.byte(COMMA);
     first = false;
-    out.write(`${JSON.stringify(key)}:`);
-    if (json !== undefined) {
-      out.write(json);
+    out.write(`${JSON.stringify(name)}:`);
+  };
+  out.byte(LEFT_BRACE);
+  for (const [name, value] of Object.entries(batch)) {
+    if (Array.isArray(value)) {
+      key(name);
+      writeItems(out, value);
       continue;
     }
-    const items = value as unknown[];
-    out.byte(LEFT_BRACKET);
-    for (let i = 0; i < items.length; i += GROUP_ITEMS) {
-      if (i > 0) out.byte(COMMA);
-      const group = JSON.stringify(items.slice(i, i + GROUP_ITEMS));
-      out.write(group.slice(1, -1));
-    }
-    out.byte(RIGHT_BRACKET);
+    const json = JSON.stringify(value) as string | undefined;
+    // Left out, as JSON.stringify leaves out an undefined value.
+    if (json === undefined) continue;
+    key(name);
+    out.write(json);
   }
   out.byte(RIGHT_BRACE);
   return out.bytes();
+}
+
+/** A JSON array, GROUP_ITEMS items per JSON.stringify. */
+function writeItems(out: Utf8Writer, items: unknown[]): void {
+  out.byte(LEFT_BRACKET);
+  for (let i = 0; i < items.length; i += GROUP_ITEMS) {
+    if (i > 0) out.byte(COMMA);
+    out.write(JSON.stringify(items.slice(i, i + GROUP_ITEMS)).slice(1, -1));
+  }
+  out.byte(RIGHT_BRACKET);
 }
 
 const LEFT_BRACE = 0x7b;
