@@ -122,37 +122,23 @@ export interface ComponentCounters {
 /** The counters every source, sink and ingest endpoint reports, labelled by kind and id. */
 export function componentCounters(telemetry: Telemetry, kind: string, id: string): ComponentCounters {
   const base = { component_kind: kind, component_id: id };
-  // Looked up on first use, so a component that never sends shows no sent series.
-  let receivedEvents: ((by?: number) => void) | undefined;
-  let receivedBytes: ((by?: number) => void) | undefined;
-  let sentEvents: ((by?: number) => void) | undefined;
-  let sentBytes: ((by?: number) => void) | undefined;
+  // Each series is looked up on first use, so a component that never sends shows no sent series.
+  const lazy = (name: string, help: string) => {
+    let series: ((by?: number) => void) | undefined;
+    return (by: number) => (series ??= telemetry.counter(name, help, base))(by);
+  };
+  const receivedEvents = lazy('component_received_events_total', 'Events received by a component.');
+  const receivedBytes = lazy('component_received_bytes_total', 'Bytes received by a component.');
+  const sentEvents = lazy('component_sent_events_total', 'Events a component delivered downstream.');
+  const sentBytes = lazy('component_sent_bytes_total', 'Bytes a component delivered downstream.');
   return {
     received(count, bytes) {
-      (receivedEvents ??= telemetry.counter(
-        'component_received_events_total',
-        'Events received by a component.',
-        base,
-      ))(count);
-      if (bytes !== undefined)
-        (receivedBytes ??= telemetry.counter(
-          'component_received_bytes_total',
-          'Bytes received by a component.',
-          base,
-        ))(bytes);
+      receivedEvents(count);
+      if (bytes !== undefined) receivedBytes(bytes);
     },
     sent(count, bytes) {
-      (sentEvents ??= telemetry.counter(
-        'component_sent_events_total',
-        'Events a component delivered downstream.',
-        base,
-      ))(count);
-      if (bytes !== undefined)
-        (sentBytes ??= telemetry.counter(
-          'component_sent_bytes_total',
-          'Bytes a component delivered downstream.',
-          base,
-        ))(bytes);
+      sentEvents(count);
+      if (bytes !== undefined) sentBytes(bytes);
     },
     error(stage, errorType) {
       telemetry.add('component_errors_total', 'Errors by stage and type.', {
