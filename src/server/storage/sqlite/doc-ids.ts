@@ -3,11 +3,7 @@ import type { LogRecord } from '../../../model/index.ts';
 import type { DocumentResult, LogDocumentId } from '../backend.ts';
 import { MINUTE_MS } from './log-counts.ts';
 import type { Partitions } from './partitions.ts';
-
-interface StoredRow {
-  message: string;
-  rest: string;
-}
+import { rowRecord, type StoredRow } from './stored-row.ts';
 
 /** The values of a record's full-text row, given to the FTS table on insert and on delete alike. */
 export type FtsValues = [string, string, string, string | null, string | null, string | null, string | null];
@@ -67,7 +63,7 @@ export class DocumentIds {
 
   private remove(tenant: string, day: number, logId: number, row: StoredRow): void {
     // `rest` is the record without its message, as written: the same values the insert indexed.
-    const old = { ...(JSON.parse(row.rest) as Omit<LogRecord, 'message'>), message: row.message };
+    const old = rowRecord(row);
     this.unindex(day, logId, this.ftsValues(old));
     this.db.prepare(`DELETE FROM logs_d${day} WHERE id = ?`).run(logId);
     const addCount = this.partitions.forWrite(day).addCount;

@@ -1,17 +1,15 @@
 import type Database from 'better-sqlite3';
-import type { LogRecord } from '../../../model/index.ts';
 import type { BacklogOp } from './fts-index.ts';
 import type { FtsTables } from './fts-tables.ts';
 import { ftsValues } from './log-writer.ts';
 import type { Partitions } from './partitions.ts';
+import { rowRecord, type StoredRow } from './stored-row.ts';
 
 /** Rows read at a time when a day's index is rebuilt (a statement cannot run while one iterates). */
 const REBUILD_ROWS = 5000;
 
-interface Row {
+interface Row extends StoredRow {
   id: number;
-  message: string;
-  rest: string;
 }
 
 export interface RecoveryReport {
@@ -113,7 +111,7 @@ export class FtsRecovery {
           .prepare<[number], Row>(`SELECT id, message, rest FROM main.logs_d${day} WHERE id = ?`)
           .get(rowid);
         if (!row) continue;
-        this.tables.insert(day, rowid, ftsValues(recordOf(row)));
+        this.tables.insert(day, rowid, ftsValues(rowRecord(row)));
         days.add(day);
       }
       this.tables.markDone(last, days);
@@ -145,15 +143,10 @@ export class FtsRecovery {
       this.tables.create(day);
       for (let after = -1; ;) {
         const rows = read.all(after, REBUILD_ROWS);
-        for (const row of rows) this.tables.insert(day, row.id, ftsValues(recordOf(row)));
+        for (const row of rows) this.tables.insert(day, row.id, ftsValues(rowRecord(row)));
         if (rows.length < REBUILD_ROWS) break;
         after = rows.at(-1)!.id;
       }
     })();
   }
-}
-
-/** A stored row as the record it was written from (`rest` is the record without its message). */
-function recordOf(row: Row): LogRecord {
-  return { ...(JSON.parse(row.rest) as Omit<LogRecord, 'message'>), message: row.message };
 }

@@ -1,5 +1,4 @@
 import { BirdseyeError } from '../../../core/errors.ts';
-import type { LogRecord } from '../../../model/index.ts';
 import type { HistogramCount, HistogramQuery, LogContext, LogSearch, Page, StoredLog } from '../backend.ts';
 import { DAY_MS, dayOf, decodeCursor, encodeCursor } from '../log-common.ts';
 import { countsSql, MINUTE_MS, wholeMinutes } from './log-counts.ts';
@@ -8,11 +7,10 @@ import { compileLogQuery, FTS_TABLE, onCounts, streamFts, type CompiledQuery } f
 import { parseRecordId, recordId } from './log-writer.ts';
 import { idRange, type Partitions } from './partitions.ts';
 import type { StatementCache } from './statement-cache.ts';
+import { rowRecord, type StoredRow } from './stored-row.ts';
 
-interface LogRow {
+interface LogRow extends StoredRow {
   id: number;
-  message: string;
-  rest: string;
 }
 
 interface Scope {
@@ -24,11 +22,7 @@ interface Scope {
 }
 
 function toStored(day: number, row: LogRow): StoredLog {
-  return {
-    ...(JSON.parse(row.rest) as Omit<LogRecord, 'message'>),
-    message: row.message,
-    id: recordId(day, row.id),
-  };
+  return { ...rowRecord(row), id: recordId(day, row.id) };
 }
 
 /**
