@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FtsValues } from './doc-ids.ts';
-import { ftsSchema, indexFileSchema } from './schema.ts';
+import { ftsDeleteSql, ftsInsertSql, ftsSchema, indexFileSchema } from './schema.ts';
 
 /**
  * Full-text operations as they travel to the index worker: flat, OP_WIDTH values each,
@@ -71,13 +71,9 @@ export class FtsTables {
       // most of the write's cost. 8 costs a quarter less CPU per line with no slower search (docs).
       this.db.exec(`INSERT INTO ${table} (logs_fts_d${day}, rank) VALUES ('automerge', ${AUTOMERGE})`);
     }
-    const columns = 'message, host, source, service, container, format, fields';
     s = {
-      insert: this.db.prepare(`INSERT INTO ${table} (rowid, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      // A contentless table forgets a row only when given the exact values it indexed.
-      remove: this.db.prepare(
-        `INSERT INTO ${table} (logs_fts_d${day}, rowid, ${columns}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      insert: this.db.prepare(ftsInsertSql(this.schema, day)),
+      remove: this.db.prepare(ftsDeleteSql(this.schema, day)),
     };
     this.statements.set(day, s);
     return s;

@@ -65,12 +65,9 @@ export class LogWriter {
         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
         state = coalesce(excluded.state, state), last_action = coalesce(excluded.last_action, last_action)`);
     this.documents = new DocumentIds(db, partitions, ftsValues, (day, rowid, values) => {
-      if (!partitions.ftsLocal(day)) return fts.remove(day, rowid, values);
-      // A contentless FTS5 table forgets a row only when given the exact values it indexed.
-      db.prepare(
-        `INSERT INTO main.logs_fts_d${day} (logs_fts_d${day}, rowid, message, host, source, service, container, format, fields)
-         VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(rowid, ...values);
+      const local = partitions.forWrite(day).removeFts;
+      if (local) local.run(rowid, ...values);
+      else fts.remove(day, rowid, values);
     });
   }
 

@@ -38,6 +38,32 @@ function writeV1(dir: string): void {
   db.close();
 }
 
+/** A schema 2 day partition (logs without the pattern column, full-text table in the main file), one line. */
+function writeV2(dir: string): void {
+  const day = Math.floor(T0 / 86_400_000);
+  const db = new Database(path.join(dir, 'birdseye.sqlite'));
+  // A schema 2 partition: the logs table as it was, without the pattern column.
+  db.exec(`CREATE TABLE logs_d${day} (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, ts REAL NOT NULL,
+    host TEXT NOT NULL, source TEXT NOT NULL, service TEXT, severity INTEGER, container_name TEXT,
+    container_image TEXT, container_id TEXT, format TEXT, message TEXT NOT NULL, rest TEXT NOT NULL);
+    CREATE VIRTUAL TABLE logs_fts_d${day} USING fts5(message, host, source, service, container, format,
+    fields, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2');
+    CREATE TABLE events_d${day} (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, ts REAL NOT NULL, record TEXT NOT NULL);
+    PRAGMA user_version = 2;`);
+  db.prepare(
+    `INSERT INTO logs_d${day} (id, tenant, ts, host, source, message, rest) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    slotOf(T0, day) * ID_SLOT,
+    'default',
+    T0,
+    'node-1',
+    'docker',
+    'written by schema 2',
+    JSON.stringify({ ts: T0, host: 'node-1', source: 'docker' }),
+  );
+  db.close();
+}
+
 describe('sqlite schema migration', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'birdseye-migrate-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,28 +98,7 @@ describe('sqlite schema migration', () => {
   it('adds the pattern column to schema 2 day partitions: old rows stay, new rows are queryable by pattern', async () => {
     const dir2 = mkdtempSync(path.join(os.tmpdir(), 'birdseye-migrate-v2-'));
     try {
-      const day = Math.floor(T0 / 86_400_000);
-      const db = new Database(path.join(dir2, 'birdseye.sqlite'));
-      // A schema 2 partition: the logs table as it was, without the pattern column.
-      db.exec(`CREATE TABLE logs_d${day} (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, ts REAL NOT NULL,
-        host TEXT NOT NULL, source TEXT NOT NULL, service TEXT, severity INTEGER, container_name TEXT,
-        container_image TEXT, container_id TEXT, format TEXT, message TEXT NOT NULL, rest TEXT NOT NULL);
-        CREATE VIRTUAL TABLE logs_fts_d${day} USING fts5(message, host, source, service, container, format,
-        fields, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2');
-        CREATE TABLE events_d${day} (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, ts REAL NOT NULL, record TEXT NOT NULL);
-        PRAGMA user_version = 2;`);
-      db.prepare(
-        `INSERT INTO logs_d${day} (id, tenant, ts, host, source, message, rest) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        slotOf(T0, day) * ID_SLOT,
-        'default',
-        T0,
-        'node-1',
-        'docker',
-        'written by schema 2',
-        JSON.stringify({ ts: T0, host: 'node-1', source: 'docker' }),
-      );
-      db.close();
+      writeV2(dir2);
       const backend = new SqliteBackend(dir2);
       try {
         await backend.writeBatch(
@@ -125,6 +130,59 @@ describe('sqlite schema migration', () => {
         assert.deepEqual(
           (await search('pattern:p1')).records.map((r) => r.message),
           ['mined'],
+        );
+      } finally {
+        await backend.close();
+      }
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+
+  it('replaces a document on a day whose full-text table is in the main file (made before schema 4)', async () => {
+    const dir2 = mkdtempSync(path.join(os.tmpdir(), 'birdseye-migrate-v2-docs-'));
+    try {
+      writeV2(dir2);
+      const write = (backend: SqliteBackend, seq: number, ts: number, message: string, id?: string) =>
+        backend.writeBatch(
+          'default',
+          {
+            batch_id: `a:${seq}`,
+            agent_id: 'a',
+            seq,
+            host: 'node-1',
+            sent_ts: T0,
+            metrics: [],
+            events: [],
+            logs: [{ ts, host: 'node-1', source: 'docker', message }],
+          },
+          T0,
+          id ? [{ index: 'logs', id, op: 'index' }] : undefined,
+        );
+      const search = (backend: SqliteBackend, q: string) =>
+        backend.searchLogs('default', {
+          query: parseLogQuery(q),
+          from: T0 - 1,
+          to: T0 + 10,
+          limit: 10,
+          order: 'oldest',
+        });
+      let backend = new SqliteBackend(dir2);
+      await write(backend, 1, T0 + 1, 'first oldword', 'r');
+      await write(backend, 2, T0 + 2, 'second newword', 'r');
+      await backend.close();
+      // After a restart the id allocator probes the table: the replaced row's id is free again.
+      backend = new SqliteBackend(dir2);
+      try {
+        await write(backend, 3, T0 + 1, 'plain line');
+        assert.deepEqual((await search(backend, 'oldword')).records, []);
+        assert.deepEqual(
+          (await search(backend, 'newword')).records.map((r) => r.message),
+          ['second newword'],
+        );
+        assert.deepEqual(
+          (await search(backend, '')).records.map((r) => r.message),
+          ['written by schema 2', 'plain line', 'second newword'],
         );
       } finally {
         await backend.close();

@@ -2,12 +2,21 @@ import type Database from 'better-sqlite3';
 import { BirdseyeError } from '../../../core/errors.ts';
 import { DAY_MS } from '../log-common.ts';
 import { addCountSql, countsSchema, dropCountsSql } from './log-counts.ts';
-import { DAY_US, dropPartitionSql, histogramIndexSql, ID_SLOT, partitionSchema } from './schema.ts';
+import {
+  DAY_US,
+  dropPartitionSql,
+  ftsDeleteSql,
+  ftsInsertSql,
+  histogramIndexSql,
+  ID_SLOT,
+  partitionSchema,
+} from './schema.ts';
 
 interface DayStatements {
   insertLog: Database.Statement;
   /** Only for a day whose full-text table is in the main file (made before schema 4). */
   insertFts: Database.Statement | undefined;
+  removeFts: Database.Statement | undefined;
   insertEvent: Database.Statement;
   /** Undefined for a day made before per-minute counts existed. */
   addCount: Database.Statement | undefined;
@@ -132,12 +141,8 @@ export class Partitions {
          container_image, container_id, format, message, rest, pattern)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertFts: this.local.has(day)
-        ? this.db.prepare(
-            `INSERT INTO main.logs_fts_d${day} (rowid, message, host, source, service, container, format, fields)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-        : undefined,
+      insertFts: this.local.has(day) ? this.db.prepare(ftsInsertSql('main', day)) : undefined,
+      removeFts: this.local.has(day) ? this.db.prepare(ftsDeleteSql('main', day)) : undefined,
       insertEvent: this.db.prepare(`INSERT INTO events_d${day} (id, tenant, ts, record) VALUES (?, ?, ?, ?)`),
       addCount: this.counted.has(day) ? this.db.prepare(addCountSql(day)) : undefined,
       maxLogId: this.db.prepare(`SELECT max(id) AS m FROM logs_d${day} WHERE id BETWEEN ? AND ?`),

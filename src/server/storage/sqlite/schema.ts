@@ -149,9 +149,24 @@ CREATE INDEX IF NOT EXISTS events_d${day}_tenant ON events_d${day} (tenant);
  */
 export function ftsSchema(schema: string, day: number): string {
   return `CREATE VIRTUAL TABLE IF NOT EXISTS ${schema}.logs_fts_d${day} USING fts5(
-  message, host, source, service, container, format, fields,
+  ${FTS_COLUMNS},
   content='', columnsize=0, tokenize='unicode61 remove_diacritics 2'
 );`;
+}
+
+const FTS_COLUMNS = 'message, host, source, service, container, format, fields';
+
+/** Indexes a line in a day's full-text table: rowid, then the FtsValues. */
+export function ftsInsertSql(schema: string, day: number): string {
+  return `INSERT INTO ${schema}.logs_fts_d${day} (rowid, ${FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+}
+
+/**
+ * Takes a line out of a day's full-text table: rowid, then the FtsValues it was indexed with (a
+ * contentless table forgets a row only when given exactly those).
+ */
+export function ftsDeleteSql(schema: string, day: number): string {
+  return `INSERT INTO ${schema}.logs_fts_d${day} (logs_fts_d${day}, rowid, ${FTS_COLUMNS}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?, ?)`;
 }
 
 /** The index file's own bookkeeping: the newest backlog entry indexed, and the days of recent ones. */
