@@ -21,6 +21,18 @@ function compareOps(ops: readonly unknown[], a: number, b: number): number {
   return (ops[a + 1] as number) - (ops[b + 1] as number) || (ops[a + 2] as number) - (ops[b + 2] as number);
 }
 
+/** The days that have a full-text table (`logs_fts_d<N>`) in the database `schema` of `db`. */
+export function ftsTableDays(db: Database.Database, schema: string): number[] {
+  return db
+    .prepare<[], { name: string }>(
+      `SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name GLOB 'logs_fts_d[0-9]*'`,
+    )
+    .all()
+    .map((r) => /^logs_fts_d(\d+)$/.exec(r.name)?.[1])
+    .filter((d) => d !== undefined)
+    .map(Number);
+}
+
 interface DayStatements {
   insert: Database.Statement;
   remove: Database.Statement;
@@ -48,14 +60,7 @@ export class FtsTables {
 
   /** Days that have a full-text table in the index file. */
   days(): number[] {
-    return this.db
-      .prepare<[], { name: string }>(
-        `SELECT name FROM ${this.schema}.sqlite_master WHERE type = 'table' AND name GLOB 'logs_fts_d[0-9]*'`,
-      )
-      .all()
-      .map((r) => /^logs_fts_d(\d+)$/.exec(r.name)?.[1])
-      .filter((d) => d !== undefined)
-      .map(Number);
+    return ftsTableDays(this.db, this.schema);
   }
 
   private day(day: number): DayStatements {

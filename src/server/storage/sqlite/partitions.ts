@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { BirdseyeError } from '../../../core/errors.ts';
 import { DAY_MS } from '../log-common.ts';
+import { ftsTableDays } from './fts-tables.ts';
 import { addCountSql, countsSchema, dropCountsSql } from './log-counts.ts';
 import {
   DAY_US,
@@ -83,15 +84,7 @@ export class Partitions {
       )
       .all();
     for (const { name } of rows) this.days.add(Number(name.slice('logs_d'.length)));
-    const local = this.db
-      .prepare<[], { name: string }>(
-        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name GLOB 'logs_fts_d[0-9]*'",
-      )
-      .all();
-    for (const { name } of local) {
-      const day = /^logs_fts_d(\d+)$/.exec(name)?.[1];
-      if (day !== undefined) this.local.add(Number(day));
-    }
+    for (const day of ftsTableDays(this.db, 'main')) this.local.add(day);
     const counts = this.db
       .prepare<[], { name: string }>(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'logcounts_d[0-9]*'",
