@@ -26,18 +26,9 @@ export function cpuSeconds(pid: number): number {
  * not the sum, bounds the wall clock.
  */
 export function threadCpuSeconds(): { main: number; others: Map<number, number> } {
-  const others = new Map<number, number>();
-  let main = 0;
-  for (const name of readdirSync('/proc/self/task')) {
-    let ticks: number;
-    try {
-      ticks = parseStat(readFileSync(`/proc/self/task/${name}/stat`, 'utf8')).ticks;
-    } catch {
-      continue; // the thread ended meanwhile
-    }
-    if (Number(name) === process.pid) main = ticks / TICKS_PER_SECOND;
-    else others.set(Number(name), ticks / TICKS_PER_SECOND);
-  }
+  const others = threadsCpuSeconds(process.pid);
+  const main = others.get(process.pid) ?? 0;
+  others.delete(process.pid);
   return { main, others };
 }
 
