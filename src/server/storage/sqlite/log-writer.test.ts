@@ -25,28 +25,23 @@ describe('log writer', () => {
         tailed.map((r) => r.message),
         messages,
       );
-      const page = await store.searchLogs('default', {
-        query: parseLogQuery(''),
-        from: T0 - DAY,
-        to: T0 + 2 * DAY,
-        limit: 10,
-        order: 'oldest',
-      });
+      const search = (q: string) =>
+        store.searchLogs('default', {
+          query: parseLogQuery(q),
+          from: T0 - DAY,
+          to: T0 + 2 * DAY,
+          limit: 10,
+          order: 'oldest',
+        });
+      const page = await search('');
       assert.deepEqual(
         page.records.map((r) => r.message),
         ['a first', 'a2 same time as first', 'b second', 'c third', 'd next day'],
       );
       // Each tailed record's id is the stored line's.
       for (const r of tailed) assert.equal(page.records.find((s) => s.id === r.id)?.message, r.message);
-      const third = await store.searchLogs('default', {
-        query: parseLogQuery('third'),
-        from: T0 - DAY,
-        to: T0 + 2 * DAY,
-        limit: 10,
-        order: 'oldest',
-      });
       assert.deepEqual(
-        third.records.map((r) => r.message),
+        (await search('third')).records.map((r) => r.message),
         ['c third'],
       );
     } finally {
