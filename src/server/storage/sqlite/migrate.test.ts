@@ -64,6 +64,17 @@ function writeV2(dir: string): void {
   db.close();
 }
 
+/** The lines stamped T0 to T0 + 10 ms that match `q`, oldest first. */
+function nearT0(backend: SqliteBackend, q: string) {
+  return backend.searchLogs('default', {
+    query: parseLogQuery(q),
+    from: T0 - 1,
+    to: T0 + 10,
+    limit: 10,
+    order: 'oldest',
+  });
+}
+
 describe('sqlite schema migration', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'birdseye-migrate-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -115,20 +126,12 @@ describe('sqlite schema migration', () => {
           },
           T0,
         );
-        const search = (q: string) =>
-          backend.searchLogs('default', {
-            query: parseLogQuery(q),
-            from: T0 - 1,
-            to: T0 + 10,
-            limit: 10,
-            order: 'oldest',
-          });
         assert.deepEqual(
-          (await search('')).records.map((r) => r.message),
+          (await nearT0(backend, '')).records.map((r) => r.message),
           ['written by schema 2', 'mined'],
         );
         assert.deepEqual(
-          (await search('pattern:p1')).records.map((r) => r.message),
+          (await nearT0(backend, 'pattern:p1')).records.map((r) => r.message),
           ['mined'],
         );
       } finally {
@@ -159,14 +162,6 @@ describe('sqlite schema migration', () => {
           T0,
           id ? [{ index: 'logs', id, op: 'index' }] : undefined,
         );
-      const search = (backend: SqliteBackend, q: string) =>
-        backend.searchLogs('default', {
-          query: parseLogQuery(q),
-          from: T0 - 1,
-          to: T0 + 10,
-          limit: 10,
-          order: 'oldest',
-        });
       let backend = new SqliteBackend(dir2);
       await write(backend, 1, T0 + 1, 'first oldword', 'r');
       await write(backend, 2, T0 + 2, 'second newword', 'r');
@@ -175,13 +170,13 @@ describe('sqlite schema migration', () => {
       backend = new SqliteBackend(dir2);
       try {
         await write(backend, 3, T0 + 1, 'plain line');
-        assert.deepEqual((await search(backend, 'oldword')).records, []);
+        assert.deepEqual((await nearT0(backend, 'oldword')).records, []);
         assert.deepEqual(
-          (await search(backend, 'newword')).records.map((r) => r.message),
+          (await nearT0(backend, 'newword')).records.map((r) => r.message),
           ['second newword'],
         );
         assert.deepEqual(
-          (await search(backend, '')).records.map((r) => r.message),
+          (await nearT0(backend, '')).records.map((r) => r.message),
           ['written by schema 2', 'plain line', 'second newword'],
         );
       } finally {
