@@ -110,13 +110,14 @@ export class SqliteBackend implements StorageBackend {
     this.usageOf = new Usage(this.db, this.partitions);
     this.patterns = new PatternStore(this.db);
     this.latest = new LatestSamples(this.db);
+    const insertBacklog = this.db.prepare('INSERT INTO fts_backlog (ops) VALUES (?)');
     this.db.transaction(() => {
       this.fts.begin();
       if (version === 1) migrateFromV1(this.db, this.writer);
       if (version === 2) migrateFromV2(this.db);
       this.partitions.ensureIndexes();
       const entry = this.fts.seal();
-      if (entry !== null) this.db.prepare('INSERT INTO fts_backlog (ops) VALUES (?)').run(entry);
+      if (entry !== null) insertBacklog.run(entry);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
     // Before anything reads: whatever a crash left between the two files is made whole.
@@ -128,7 +129,7 @@ export class SqliteBackend implements StorageBackend {
       insertBatch: this.db.prepare(
         'INSERT OR IGNORE INTO batches (tenant, batch_id, received_ts) VALUES (?, ?, ?)',
       ),
-      insertBacklog: this.db.prepare('INSERT INTO fts_backlog (ops) VALUES (?)'),
+      insertBacklog,
       trimBacklog: this.db.prepare('DELETE FROM fts_backlog WHERE seq <= ?'),
       findSeries: this.db.prepare<[string, string, string], { id: number }>(
         'SELECT id FROM series WHERE tenant = ? AND name = ? AND labels = ?',
