@@ -62,6 +62,9 @@ export class Checkpointer {
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    // Unreferenced, the thread would not keep a process that has nothing else to do alive until
+    // it has closed its files: the process would end with close() pending.
+    worker.ref();
     worker.postMessage('close');
     await exited;
   }
