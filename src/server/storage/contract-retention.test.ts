@@ -97,6 +97,50 @@ for (const [name, create] of Object.entries(STORAGE_BACKENDS)) {
       assert.equal(again.logs_deleted, 0, 'a second run finds nothing more');
     });
 
+    it("counts in a histogram none of the lines retention took from a tenant's day that stays", async () => {
+      const { backend } = opener.open();
+      for (const tenant of ['short', 'long']) {
+        for (let d = 0; d < 3; d++) {
+          const ts = T0 + d * DAY;
+          await backend.writeBatch(tenant, logBatch([log(ts, `line ${d}`)], [], `agent-${tenant}`), ts);
+        }
+      }
+      // Day 0 goes for short only; long keeps it, so the day stays.
+      await backend.retain(
+        request(T0 + 2 * DAY, { short: { logs_days: 1, events_days: 30, metrics_days: 30 } }),
+      );
+      const histogram = (tenant: string) =>
+        backend.logHistogram(tenant, {
+          query: parseLogQuery('line'),
+          from: T0 - DAY,
+          to: T0 + 3 * DAY,
+          interval_ms: DAY,
+        });
+      const day0 = Math.floor(T0 / DAY) * DAY;
+      const days = (counts: Array<{ ts: number; count: number }>) =>
+        counts.map((c) => [(c.ts - day0) / DAY, c.count]);
+      assert.deepEqual(days(await histogram('short')), [
+        [1, 1],
+        [2, 1],
+      ]);
+      assert.deepEqual(days(await histogram('long')), [
+        [0, 1],
+        [1, 1],
+        [2, 1],
+      ]);
+      // A late line of short's into that day counts once, alone.
+      await backend.writeBatch(
+        'short',
+        logBatch([log(T0 + 5, 'line late')], [], 'agent-short'),
+        T0 + 2 * DAY,
+      );
+      assert.deepEqual(days(await histogram('short')), [
+        [0, 1],
+        [1, 1],
+        [2, 1],
+      ]);
+    });
+
     it("drops metric samples past each tenant's metric retention", async () => {
       const { backend } = opener.open();
       for (const tenant of ['short', 'long']) {

@@ -24,7 +24,7 @@ export class DocumentIds {
   constructor(
     private readonly db: Database.Database,
     private readonly partitions: Partitions,
-    private readonly ftsValues: (log: LogRecord) => FtsValues,
+    private readonly ftsValues: (log: LogRecord, tenant: string, day: number) => FtsValues,
     /** Removes a row's full-text entry, given the values it was indexed with. */
     private readonly unindex: (day: number, rowid: number, values: FtsValues) => void,
   ) {
@@ -64,7 +64,7 @@ export class DocumentIds {
   private remove(tenant: string, day: number, logId: number, row: StoredRow): void {
     // `rest` is the record without its message, as written: the same values the insert indexed.
     const old = rowRecord(row);
-    this.unindex(day, logId, this.ftsValues(old));
+    this.unindex(day, logId, this.ftsValues(old, tenant, day));
     this.db.prepare(`DELETE FROM logs_d${day} WHERE id = ?`).run(logId);
     const addCount = this.partitions.forWrite(day).addCount;
     if (addCount) {

@@ -10,7 +10,7 @@ import { DAY, log, logBatch as batch, T0 } from '../contract-fixtures.ts';
 import { ftsValues } from './log-writer.ts';
 import { INDEX_FILE } from './open-database.ts';
 import { slotOf } from './partitions.ts';
-import { ID_SLOT } from './schema.ts';
+import { ID_SLOT, severityCode } from './schema.ts';
 import { SqliteBackend } from './sqlite-backend.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'birdseye-fts-recovery-'));
@@ -30,6 +30,11 @@ async function messages(store: SqliteBackend, q: string): Promise<string[]> {
   return page.records.map((r) => r.message);
 }
 
+/** The id the store gives the first line of a microsecond on a day it made (severity in its low bits). */
+function idOf(record: LogRecord): number {
+  return slotOf(record.ts, day) * ID_SLOT + severityCode(record.severity);
+}
+
 /** Commits rows the way a batch's first commit does, leaving the index file as it was. */
 function commitRowsOnly(dir: string, rows: Array<{ id: number; record: LogRecord }>, remove?: number): void {
   const db = new Database(path.join(dir, 'birdseye.sqlite'));
@@ -42,7 +47,7 @@ function commitRowsOnly(dir: string, rows: Array<{ id: number; record: LogRecord
         )
         .get(remove)!;
       const record = { ...(JSON.parse(old.rest) as LogRecord), message: old.message };
-      ops.push([day, remove, ftsValues(record)]);
+      ops.push([day, remove, ftsValues(record, 'default', 'tagged')]);
       db.prepare(`DELETE FROM logs_d${day} WHERE id = ?`).run(remove);
     }
     for (const { id, record } of rows) {
@@ -64,7 +69,7 @@ describe('sqlite full-text index recovery', () => {
     await store.writeBatch('default', batch([log(T0, 'indexed before')]), T0);
     await store.close();
     const record = log(T0 + 10, 'committed unindexed');
-    commitRowsOnly(dir, [{ id: slotOf(record.ts, day) * ID_SLOT, record }]);
+    commitRowsOnly(dir, [{ id: idOf(record), record }]);
     store = new SqliteBackend(dir);
     assert.deepEqual(await messages(store, 'unindexed'), ['committed unindexed']);
     assert.deepEqual(await messages(store, 'before OR committed'), ['indexed before', 'committed unindexed']);
@@ -75,10 +80,10 @@ describe('sqlite full-text index recovery', () => {
     const dir = newDir();
     let store = new SqliteBackend(dir);
     await store.writeBatch('default', batch([log(T0, 'original wording')]), T0);
-    const id = slotOf(T0, day) * ID_SLOT;
+    const id = idOf(log(T0, 'original wording'));
     await store.close();
     const record = log(T0 + 5, 'replacement text');
-    commitRowsOnly(dir, [{ id: slotOf(record.ts, day) * ID_SLOT, record }], id);
+    commitRowsOnly(dir, [{ id: idOf(record), record }], id);
     store = new SqliteBackend(dir);
     assert.deepEqual(await messages(store, 'original'), []);
     assert.deepEqual(await messages(store, 'replacement'), ['replacement text']);
@@ -142,7 +147,7 @@ describe('sqlite full-text index recovery', () => {
     ).run(id, T0, record.host, record.source, message, JSON.stringify(rest));
     db.prepare(
       `INSERT INTO logs_fts_d${day} (rowid, message, host, source, service, container, format, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, ...ftsValues(record));
+    ).run(id, ...ftsValues(record, 'default', 'plain'));
     db.close();
     store = new SqliteBackend(dir);
     await store.writeBatch(

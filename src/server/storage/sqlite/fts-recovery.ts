@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { FtsValues } from './doc-ids.ts';
 import type { BacklogOp } from './fts-index.ts';
 import type { FtsTables } from './fts-tables.ts';
 import { ftsValues } from './log-writer.ts';
@@ -10,6 +11,7 @@ const REBUILD_ROWS = 5000;
 
 interface Row extends StoredRow {
   id: number;
+  tenant: string;
 }
 
 export interface RecoveryReport {
@@ -108,10 +110,10 @@ export class FtsRecovery {
       for (const [day, rowid] of added.values()) {
         if (!this.partitions.has(day)) continue;
         const row = this.db
-          .prepare<[number], Row>(`SELECT id, message, rest FROM main.logs_d${day} WHERE id = ?`)
+          .prepare<[number], Row>(`SELECT id, tenant, message, rest FROM main.logs_d${day} WHERE id = ?`)
           .get(rowid);
         if (!row) continue;
-        this.tables.insert(day, rowid, ftsValues(rowRecord(row)));
+        this.tables.insert(day, rowid, this.values(day, row));
         days.add(day);
       }
       this.tables.markDone(last, days);
@@ -129,6 +131,11 @@ export class FtsRecovery {
     );
   }
 
+  /** The full-text values a row was indexed with. */
+  private values(day: number, row: Row): FtsValues {
+    return ftsValues(rowRecord(row), row.tenant, this.partitions.ftsLayout(day));
+  }
+
   private trim(done: number): void {
     this.db.prepare('DELETE FROM main.fts_backlog WHERE seq <= ?').run(done);
   }
@@ -136,14 +143,14 @@ export class FtsRecovery {
   /** Makes a day's index table again from all its rows, in one transaction. */
   private rebuild(day: number): void {
     const read = this.db.prepare<[number, number], Row>(
-      `SELECT id, message, rest FROM main.logs_d${day} WHERE id > ? ORDER BY id LIMIT ?`,
+      `SELECT id, tenant, message, rest FROM main.logs_d${day} WHERE id > ? ORDER BY id LIMIT ?`,
     );
     this.db.transaction(() => {
       this.tables.drop(day);
       this.tables.create(day);
       for (let after = -1; ;) {
         const rows = read.all(after, REBUILD_ROWS);
-        for (const row of rows) this.tables.insert(day, row.id, ftsValues(rowRecord(row)));
+        for (const row of rows) this.tables.insert(day, row.id, this.values(day, row));
         if (rows.length < REBUILD_ROWS) break;
         after = rows.at(-1)!.id;
       }

@@ -3,9 +3,19 @@ import type { HistogramCount, HistogramQuery, LogContext, LogSearch, Page, Store
 import { DAY_MS, dayOf, decodeCursor, encodeCursor } from '../log-common.ts';
 import { countsSql, MINUTE_MS, wholeMinutes } from './log-counts.ts';
 import type { PatternGroup, PatternGroupQuery } from '../pattern-types.ts';
-import { compileLogQuery, FTS_TABLE, onCounts, streamFts, type CompiledQuery } from './log-sql.ts';
+import type { LogQuery } from '../../query/log-query.ts';
+import {
+  compileLogQuery,
+  FTS_TABLE,
+  type FtsLayout,
+  onCounts,
+  streamFts,
+  tenantFts,
+  type CompiledQuery,
+} from './log-sql.ts';
 import { parseRecordId, recordId } from './log-writer.ts';
 import { idRange, type Partitions } from './partitions.ts';
+import { ID_SLOT, NO_SEVERITY, SEVERITY_CODES } from './schema.ts';
 import type { StatementCache } from './statement-cache.ts';
 import { rowRecord, type StoredRow } from './stored-row.ts';
 
@@ -19,6 +29,16 @@ interface Scope {
   to: number;
   lo: number;
   hi: number;
+}
+
+/** A query compiled for each full-text layout (days of both kinds can be in one range), once. */
+function compiler(query: LogQuery): (layout: FtsLayout) => CompiledQuery {
+  const compiled = new Map<FtsLayout, CompiledQuery>();
+  return (layout) => {
+    let q = compiled.get(layout);
+    if (!q) compiled.set(layout, (q = compileLogQuery(query, layout)));
+    return q;
+  };
 }
 
 function toStored(day: number, row: LogRow): StoredLog {
@@ -37,9 +57,32 @@ export class LogReader {
   ) {}
 
   /**
+   * A query's full-text expression on a tagged day, kept to the tenant's entries unless every
+   * entry there is the tenant's: then a count of the index's matches is the tenant's count.
+   * (Keeping to the tenant costs a seek in its entries per match: ~1 µs, most of a histogram's
+   * time at 10 M lines.)
+   */
+  private dayFts(day: number, fts: string, tenant: string): string {
+    if (this.partitions.ftsLayout(day) === 'plain' || this.soleTenant(day, tenant)) return fts;
+    return `(${fts}) AND (${tenantFts(tenant)})`;
+  }
+
+  /**
+   * No other tenant has lines in the day (its per-minute counts), nor had lines that retention
+   * deleted (whose entries stay).
+   */
+  private soleTenant(day: number, tenant: string): boolean {
+    if (this.partitions.hasClears(day)) return false;
+    const other = this.statements.get<{ n: number }>(
+      `SELECT 1 AS n FROM logcounts_d${day} WHERE tenant < ? OR tenant > ? LIMIT 1`,
+    );
+    return other.get(tenant, tenant) === undefined;
+  }
+
+  /**
    * FROM and WHERE for one day; the FTS path drives the join so rowid order comes from the index.
-   * `narrow`: the caller reads only l.ts and l.severity, so an exact full-text query joins the
-   * narrow histogram index instead of the rows.
+   * `narrow`: the caller reads only l.ts and l.severity, so on a day made before schema 5 an
+   * exact full-text query joins the narrow histogram index instead of the rows.
    */
   private source(
     day: number,
@@ -51,11 +94,12 @@ export class LogReader {
     const residual = q.exact ? '' : ` AND ${q.sql.replaceAll(FTS_TABLE, fts)}`;
     const residualParams = q.exact ? [] : q.params;
     if (q.fts !== null) {
-      const using = narrow && q.exact ? ` INDEXED BY logs_d${day}_hist` : '';
+      const plain = this.partitions.ftsLayout(day) === 'plain';
+      const using = narrow && q.exact && plain ? ` INDEXED BY logs_d${day}_hist` : '';
       return {
         sql: `FROM ${fts} CROSS JOIN logs_d${day} AS l${using} ON l.id = ${fts}.rowid
           WHERE ${fts} MATCH ? AND ${fts}.rowid BETWEEN ? AND ? AND l.tenant = ? AND l.ts BETWEEN ? AND ?${residual}`,
-        params: [q.fts, s.lo, s.hi, s.tenant, s.from, s.to, ...residualParams],
+        params: [this.dayFts(day, q.fts, s.tenant), s.lo, s.hi, s.tenant, s.from, s.to, ...residualParams],
         order: `${fts}.rowid`,
       };
     }
@@ -83,7 +127,7 @@ export class LogReader {
   }
 
   search(tenant: string, search: LogSearch): Page<StoredLog> {
-    const q = compileLogQuery(search.query);
+    const compiled = compiler(search.query);
     const newest = search.order === 'newest';
     const cursor =
       search.cursor === undefined ? undefined : decodeCursor('sqlite', search.cursor, ['d', 'r']);
@@ -98,6 +142,7 @@ export class LogReader {
         else lo = Math.max(lo, cursor.r! + 1);
       }
       if (lo > hi) continue;
+      const q = compiled(this.partitions.ftsLayout(day));
       const src = this.source(day, q, { tenant, from: search.from, to: search.to, lo, hi });
       const sql = `SELECT l.id, l.message, l.rest ${src.sql} ORDER BY ${src.order} ${newest ? 'DESC' : 'ASC'} LIMIT ?`;
       const rows = this.statements.get<LogRow>(sql).all(...src.params, search.limit + 1 - found.length);
@@ -114,7 +159,7 @@ export class LogReader {
   }
 
   histogram(tenant: string, query: HistogramQuery): HistogramCount[] {
-    const q = compileLogQuery(query.query);
+    const compiled = compiler(query.query);
     const counts = new Map<string, HistogramCount>();
     const add = (rows: HistogramCount[]): void => {
       // A bucket wider than a day gets counts from several days.
@@ -126,13 +171,18 @@ export class LogReader {
     const scan = (day: number, from: number, to: number): void => {
       const [lo, hi] = idRange(day, from, to);
       if (from > to || lo > hi) return;
+      const q = compiled(this.partitions.ftsLayout(day));
+      if (q.exact && q.fts !== null && this.partitions.indexExact(day, tenant)) {
+        add(this.indexCounts(day, this.dayFts(day, q.fts, tenant), lo, hi, query.interval_ms));
+        return;
+      }
       const src = this.source(day, q, { tenant, from, to, lo, hi }, true);
       const sql = `SELECT CAST(l.ts / ? AS INTEGER) * ? AS ts, l.severity AS severity, count(*) AS count ${src.sql} GROUP BY 1, 2`;
       add(this.statements.get<HistogramCount>(sql).all(query.interval_ms, query.interval_ms, ...src.params));
     };
     // Everything, or a condition on severity only, in whole minutes: from the per-minute counts,
     // and only the partial minutes at the edges from the lines themselves.
-    const counted = q.severityOnly && query.interval_ms % MINUTE_MS === 0;
+    const counted = compiled('plain').severityOnly && query.interval_ms % MINUTE_MS === 0;
     for (const day of this.days(query.from, query.to)) {
       if (!counted || !this.partitions.hasCounts(day)) {
         scan(day, query.from, query.to);
@@ -146,6 +196,7 @@ export class LogReader {
         scan(day, query.from, query.to);
         continue;
       }
+      const q = compiled(this.partitions.ftsLayout(day));
       add(
         this.statements
           .get<HistogramCount>(countsSql(day, onCounts(q)))
@@ -158,10 +209,25 @@ export class LogReader {
     return [...counts.values()].sort((a, b) => a.ts - b.ts || (a.severity ?? -1) - (b.severity ?? -1));
   }
 
+  /**
+   * A histogram of a tagged day's lines matching `fts` (exact, and within the tenant) in ids
+   * [lo, hi], from the index's rowids alone: the time is the id's microsecond and the severity its
+   * low bits (schema.ts), so no row is read (`disk` at 10 M lines: 410,000 matches in 161 ms
+   * instead of 2,673).
+   */
+  private indexCounts(day: number, fts: string, lo: number, hi: number, interval: number): HistogramCount[] {
+    const table = `logs_fts_d${day}`;
+    const sql = `SELECT CAST((? + (rowid / ${ID_SLOT}) / 1000.0) / ? AS INTEGER) * ? AS ts,
+        nullif(rowid % ${SEVERITY_CODES}, ${NO_SEVERITY}) AS severity, count(*) AS count
+      FROM ${table} WHERE ${table} MATCH ? AND rowid BETWEEN ? AND ? GROUP BY 1, 2`;
+    return this.statements.get<HistogramCount>(sql).all(day * DAY_MS, interval, interval, fts, lo, hi);
+  }
+
   groupByPattern(tenant: string, query: PatternGroupQuery): PatternGroup[] {
-    const q = compileLogQuery(query.query);
+    const compiled = compiler(query.query);
     const counts = new Map<string | null, number>();
     for (const day of this.days(query.from, query.to)) {
+      const q = compiled(this.partitions.ftsLayout(day));
       const [lo, hi] = idRange(day, query.from, query.to);
       const src = this.source(day, q, { tenant, from: query.from, to: query.to, lo, hi });
       const sql = `SELECT l.pattern AS pattern, count(*) AS count ${src.sql} GROUP BY 1`;
@@ -186,7 +252,8 @@ export class LogReader {
       )
       .get(ref.rowid, tenant);
     if (!origin) return undefined;
-    const stream = streamFts(origin.host, origin.source, origin.container);
+    const stream = (day: number): string | null =>
+      streamFts(origin.host, origin.source, origin.container, this.partitions.ftsLayout(day));
     const around = (newer: boolean, limit: number): StoredLog[] => {
       const out: StoredLog[] = [];
       const days = this.withLines(
@@ -195,7 +262,8 @@ export class LogReader {
       if (!newer) days.reverse();
       for (const day of days) {
         if (out.length >= limit) break;
-        const { sql, params } = this.streamLines(day, stream, newer, day === ref.day ? ref.rowid : undefined);
+        const from = day === ref.day ? ref.rowid : undefined;
+        const { sql, params } = this.streamLines(day, stream(day), newer, from);
         params.unshift(tenant, origin.host, origin.source, origin.container);
         const rows = this.statements.get<LogRow>(sql).all(...params, limit - out.length);
         out.push(...rows.map((row) => toStored(day, row)));

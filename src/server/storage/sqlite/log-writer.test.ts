@@ -48,4 +48,49 @@ describe('log writer', () => {
       await store.close();
     }
   });
+
+  it('stores more lines of one microsecond than its ids hold, in order, each counted under its severity', async () => {
+    const store = new SqliteBackend(path.join(root, 'b'));
+    try {
+      // 4,096 ids a microsecond on a day made since schema 5: the rest borrow the next ones.
+      const n = 5000;
+      const lines = Array.from({ length: n }, (_, i) =>
+        log(T0, `burst ${i}`, i % 9 === 8 ? {} : { severity: i % 9 }),
+      );
+      await store.writeBatch('default', logBatch(lines.slice(0, 3000)), T0);
+      await store.writeBatch('default', logBatch(lines.slice(3000)), T0);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.searchLogs('default', {
+          query: parseLogQuery('burst'),
+          from: T0,
+          to: T0 + 1,
+          limit: 1000,
+          order: 'oldest',
+          ...(cursor ? { cursor } : {}),
+        });
+        seen.push(...page.records.map((r) => r.message));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      assert.deepEqual(
+        seen,
+        lines.map((l) => l.message),
+      );
+      const counts = await store.logHistogram('default', {
+        query: parseLogQuery('burst'),
+        from: T0,
+        to: T0 + 1,
+        interval_ms: 60_000,
+      });
+      const expected = [null, 0, 1, 2, 3, 4, 5, 6, 7].map((severity) => ({
+        ts: T0,
+        severity,
+        count: lines.filter((l) => (l.severity ?? null) === severity).length,
+      }));
+      assert.deepEqual(counts, expected);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { containerSightings, dayOf } from '../log-common.ts';
 import { DocumentIds, type FtsValues } from './doc-ids.ts';
 import type { FtsIndex } from './fts-index.ts';
 import { countLogs } from './log-counts.ts';
-import { ftsFieldsText } from './log-sql.ts';
+import { ftsFieldsText, type FtsLayout, taggedText, tenantToken } from './log-sql.ts';
 import type { Partitions } from './partitions.ts';
 
 /** The API id of a stored log or event: its day and rowid. */
@@ -18,18 +18,34 @@ export function parseRecordId(id: string): { day: number; rowid: number } | unde
   return m ? { day: Number(m[1]), rowid: Number(m[2]) } : undefined;
 }
 
-/** The full-text columns of a record: message, host, source, service, container, format, fields. */
-export function ftsValues(log: LogRecord): FtsValues {
+/**
+ * The full-text columns of a tenant's record in a day of `layout`: message, host, source, service,
+ * container, format (and, tagged, the tenant's token), fields.
+ */
+export function ftsValues(log: LogRecord, tenant: string, layout: FtsLayout): FtsValues {
   const c = log.container;
-  const container = [c?.name, c?.image, c?.id].filter((x) => x !== undefined).join(' ');
+  if (layout === 'plain') {
+    const container = [c?.name, c?.image, c?.id].filter((x) => x !== undefined).join(' ');
+    return [
+      log.message,
+      log.host,
+      log.source,
+      log.service ?? null,
+      container === '' ? null : container,
+      log.format ?? null,
+      ftsFieldsText(log.fields, layout),
+    ];
+  }
+  const container = c ? taggedText('container', c.name, c.image, c.id) : '';
+  const format = taggedText('format', log.format);
   return [
     log.message,
-    log.host,
-    log.source,
-    log.service ?? null,
+    taggedText('host', log.host),
+    taggedText('source', log.source),
+    log.service === undefined ? null : taggedText('service', log.service),
     container === '' ? null : container,
-    log.format ?? null,
-    ftsFieldsText(log.fields),
+    format === '' ? tenantToken(tenant) : `${format} ${tenantToken(tenant)}`,
+    ftsFieldsText(log.fields, layout),
   ];
 }
 
@@ -64,7 +80,9 @@ export class LogWriter {
         id = coalesce(excluded.id, id), image = coalesce(excluded.image, image),
         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
         state = coalesce(excluded.state, state), last_action = coalesce(excluded.last_action, last_action)`);
-    this.documents = new DocumentIds(db, partitions, ftsValues, (day, rowid, values) => {
+    const values = (log: LogRecord, tenant: string, day: number): FtsValues =>
+      ftsValues(log, tenant, partitions.ftsLayout(day));
+    this.documents = new DocumentIds(db, partitions, values, (day, rowid, values) => {
       const local = partitions.forWrite(day).removeFts;
       if (local) local.run(rowid, ...values);
       else fts.remove(day, rowid, values);
@@ -128,7 +146,7 @@ export class LogWriter {
   writeLog(tenant: string, log: LogRecord): string {
     const day = dayOf(log.ts);
     const s = this.partitions.forWrite(day);
-    const rowid = this.partitions.allocate('log', day, log.ts);
+    const rowid = this.partitions.allocate('log', day, log.ts, log.severity);
     const { message, ...rest } = log;
     const c = log.container;
     s.insertLog.run(
@@ -147,8 +165,9 @@ export class LogWriter {
       JSON.stringify(rest),
       log.pattern ?? null,
     );
-    if (s.insertFts) s.insertFts.run(rowid, ...ftsValues(log));
-    else this.fts.insert(day, rowid, ftsValues(log));
+    const values = ftsValues(log, tenant, this.partitions.ftsLayout(day));
+    if (s.insertFts) s.insertFts.run(rowid, ...values);
+    else this.fts.insert(day, rowid, values);
     return recordId(day, rowid);
   }
 

@@ -7,7 +7,10 @@ import Database from 'better-sqlite3';
 import { parseLogQuery } from '../../query/log-query.ts';
 import { EVENT_FIELDS } from '../../query/log-fields.ts';
 import { slotOf } from './partitions.ts';
-import { ID_SLOT, SCHEMA_VERSION } from './schema.ts';
+import type { IngestBatch, LogRecord } from '../../../model/index.ts';
+import { ftsValues } from './log-writer.ts';
+import { ftsSchema, ID_SLOT, SCHEMA_VERSION } from './schema.ts';
+import { rowRecord } from './stored-row.ts';
 import { SqliteBackend } from './sqlite-backend.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -61,6 +64,44 @@ function writeV2(dir: string): void {
     'written by schema 2',
     JSON.stringify({ ts: T0, host: 'node-1', source: 'docker' }),
   );
+  db.close();
+}
+
+function logsBatch(seq: number, logs: LogRecord[]): IngestBatch {
+  return {
+    batch_id: `a:${seq}`,
+    agent_id: 'a',
+    seq,
+    host: 'node-1',
+    sent_ts: T0,
+    metrics: [],
+    events: [],
+    logs,
+  };
+}
+
+/**
+ * A store as schema 4 left it: the day's full-text table (in the index file) holds its keyword
+ * columns untagged and no tenant, and the day is not in day_layouts. Made by writing with this
+ * version and then rewriting what schema 5 changed.
+ */
+async function writeV4(dir: string, logs: LogRecord[]): Promise<void> {
+  const store = new SqliteBackend(dir);
+  await store.writeBatch('default', logsBatch(1, logs), T0);
+  await store.close();
+  const day = Math.floor(T0 / 86_400_000);
+  const db = new Database(path.join(dir, 'birdseye.sqlite'));
+  db.prepare('ATTACH DATABASE ? AS fts').run(path.join(dir, 'birdseye-fts.sqlite'));
+  db.exec(
+    `DELETE FROM day_layouts; DROP TABLE fts.logs_fts_d${day}; ${ftsSchema('fts', day)} PRAGMA user_version = 4;`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO fts.logs_fts_d${day} (rowid, message, host, source, service, container, format, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const rows = db.prepare<[], { id: number; tenant: string; message: string; rest: string }>(
+    `SELECT id, tenant, message, rest FROM logs_d${day}`,
+  );
+  for (const row of rows.all()) insert.run(row.id, ...ftsValues(rowRecord(row), row.tenant, 'plain'));
   db.close();
 }
 
@@ -184,6 +225,59 @@ describe('sqlite schema migration', () => {
       }
     } finally {
       rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+
+  it('reads and writes a schema 4 day as it is, beside the new layout of later days', async () => {
+    const dir4 = mkdtempSync(path.join(os.tmpdir(), 'birdseye-migrate-v4-'));
+    const line = (ts: number, message: string, severity?: number): LogRecord => ({
+      ts,
+      host: 'node-1',
+      source: 'docker',
+      message,
+      ...(severity === undefined ? {} : { severity }),
+    });
+    try {
+      await writeV4(dir4, [line(T0, 'disk full before', 3)]);
+      const backend = new SqliteBackend(dir4);
+      try {
+        await backend.writeBatch(
+          'default',
+          logsBatch(2, [line(T0 + 1, 'disk full after'), line(T0 + 86_400_000, 'disk full next day', 3)]),
+          T0,
+        );
+        const search = async (q: string) =>
+          (
+            await backend.searchLogs('default', {
+              query: parseLogQuery(q),
+              from: T0 - 1,
+              to: T0 + 86_400_001,
+              limit: 10,
+              order: 'oldest',
+            })
+          ).records.map((r) => r.message);
+        const all = ['disk full before', 'disk full after', 'disk full next day'];
+        assert.deepEqual(await search('host:"node-1" AND disk'), all);
+        assert.deepEqual(await search('source:docker'), all);
+        // "node" is a word of the host column only, in either layout.
+        assert.deepEqual(await search('node'), []);
+        const counts = await backend.logHistogram('default', {
+          query: parseLogQuery('disk'),
+          from: T0 - 1,
+          to: T0 + 86_400_001,
+          interval_ms: 86_400_000,
+        });
+        const day = Math.floor(T0 / 86_400_000) * 86_400_000;
+        assert.deepEqual(counts, [
+          { ts: day, severity: null, count: 1 },
+          { ts: day, severity: 3, count: 1 },
+          { ts: day + 86_400_000, severity: 3, count: 1 },
+        ]);
+      } finally {
+        await backend.close();
+      }
+    } finally {
+      rmSync(dir4, { recursive: true, force: true });
     }
   });
 });

@@ -11,7 +11,10 @@ import {
   histogramIndexSql,
   ID_SLOT,
   partitionSchema,
+  SEVERITY_CODES,
+  severityCode,
 } from './schema.ts';
+import type { FtsLayout } from './log-sql.ts';
 
 interface DayStatements {
   insertLog: Database.Statement;
@@ -28,6 +31,8 @@ interface DayStatements {
 interface Allocation {
   highest: number;
   next: Map<number, number>;
+  /** Between consecutive counters' ids: SEVERITY_CODES for logs of a tagged day, else 1. */
+  step: number;
 }
 
 /** The microsecond of its day a timestamp falls in, clamped so a wild clock cannot overflow ids. */
@@ -55,6 +60,10 @@ export class Partitions {
   private readonly local = new Set<number>();
   /** Days that have per-minute log counts (see log-counts.ts): those made since they exist. */
   private readonly counted = new Set<number>();
+  /** Days made since schema 5 (`day_layouts`): severity in log ids, tagged full-text columns. */
+  private readonly tagged = new Set<number>();
+  /** Per tagged day, the tenants whose lines retention deleted (`log_clears`). */
+  private readonly clears = new Map<number, Set<string>>();
   private readonly statements = new Map<number, DayStatements>();
   /**
    * Per kind and day (key day·2 + kind): the largest id in its table, an upper bound (lines mostly
@@ -76,6 +85,8 @@ export class Partitions {
     this.days.clear();
     this.local.clear();
     this.counted.clear();
+    this.tagged.clear();
+    this.clears.clear();
     this.statements.clear();
     this.allocations = new Map();
     const rows = this.db
@@ -91,6 +102,19 @@ export class Partitions {
       )
       .all();
     for (const { name } of counts) this.counted.add(Number(name.slice('logcounts_d'.length)));
+    for (const { day } of this.db.prepare<[], { day: number }>('SELECT day FROM day_layouts').all()) {
+      this.tagged.add(day);
+    }
+    const cleared = this.db.prepare<[], { day: number; tenant: string }>(
+      'SELECT day, tenant FROM log_clears',
+    );
+    for (const { day, tenant } of cleared.all()) this.clearsOf(day).add(tenant);
+  }
+
+  private clearsOf(day: number): Set<string> {
+    let set = this.clears.get(day);
+    if (!set) this.clears.set(day, (set = new Set()));
+    return set;
   }
 
   /**
@@ -98,7 +122,7 @@ export class Partitions {
    * the caller's transaction (about 2 s of CPU per million lines, once).
    */
   ensureIndexes(): void {
-    for (const day of this.days) this.db.exec(histogramIndexSql(day));
+    for (const day of this.days) if (!this.tagged.has(day)) this.db.exec(histogramIndexSql(day));
   }
 
   /** Days that exist, oldest first. */
@@ -114,6 +138,31 @@ export class Partitions {
     return this.days.has(day);
   }
 
+  /** How the day's full-text table holds its keyword columns (see FtsLayout). */
+  ftsLayout(day: number): FtsLayout {
+    return this.tagged.has(day) ? 'tagged' : 'plain';
+  }
+
+  /**
+   * The index alone can count the tenant's lines of the day: it is tagged (ids carry severities,
+   * entries the tenant), and retention never deleted the tenant's lines there (which leaves their
+   * entries behind).
+   */
+  indexExact(day: number, tenant: string): boolean {
+    return this.tagged.has(day) && !this.clears.get(day)?.has(tenant);
+  }
+
+  /** Retention deleted some tenant's lines of the day (whose full-text entries stay). */
+  hasClears(day: number): boolean {
+    return (this.clears.get(day)?.size ?? 0) > 0;
+  }
+
+  /** Retention is about to delete the tenant's lines of the day: recorded first, and kept. */
+  cleared(day: number, tenant: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO log_clears (day, tenant) VALUES (?, ?)').run(day, tenant);
+    this.clearsOf(day).add(tenant);
+  }
+
   /** The day's full-text table is in the main file, written in the batch's transaction. */
   ftsLocal(day: number): boolean {
     return this.local.has(day);
@@ -125,8 +174,10 @@ export class Partitions {
     if (!this.days.has(day)) {
       this.db.exec(partitionSchema(day));
       this.db.exec(countsSchema(day));
+      this.db.prepare('INSERT OR IGNORE INTO day_layouts (day) VALUES (?)').run(day);
       this.days.add(day);
       this.counted.add(day);
+      this.tagged.add(day);
     }
     s = {
       insertLog: this.db.prepare(
@@ -150,22 +201,30 @@ export class Partitions {
     return this.stmts(day);
   }
 
-  allocate(kind: 'log' | 'event', day: number, ts: number): number {
+  /**
+   * A new id for a log (with its severity) or an event of the day at `ts`. On a tagged day a
+   * log's id ends in its severity code (schema.ts), and its counter steps by SEVERITY_CODES.
+   */
+  allocate(kind: 'log' | 'event', day: number, ts: number, severity?: number): number {
     const key = day * 2 + (kind === 'log' ? 0 : 1);
     let a = this.allocations.get(key);
     if (!a) {
       const table = kind === 'log' ? `logs_d${day}` : `events_d${day}`;
       this.stmts(day);
       const highest = this.db.prepare<[], { m: number | null }>(`SELECT max(id) AS m FROM ${table}`).get()?.m;
-      a = { highest: highest ?? -1, next: new Map() };
+      const step = kind === 'log' && this.tagged.has(day) ? SEVERITY_CODES : 1;
+      a = { highest: highest ?? -1, next: new Map(), step };
       this.allocations.set(key, a);
     }
-    const id = this.allocateId(kind, day, ts, a);
+    const code = a.step === 1 ? 0 : severityCode(severity);
+    const id = this.allocateId(kind, day, ts, a) + code;
     if (id > a.highest) a.highest = id;
     return id;
   }
 
+  /** The id of the next free counter at `ts`, without the severity code. */
   private allocateId(kind: 'log' | 'event', day: number, ts: number, a: Allocation): number {
+    const counters = ID_SLOT / a.step;
     let slot = slotOf(ts, day);
     for (;;) {
       let n = a.next.get(slot);
@@ -173,14 +232,14 @@ export class Partitions {
       if (n === undefined) {
         const probe = kind === 'log' ? this.stmts(day).maxLogId : this.stmts(day).maxEventId;
         const max = probe.get(slot * ID_SLOT, slot * ID_SLOT + ID_SLOT - 1)?.m ?? null;
-        n = max === null ? 0 : max - slot * ID_SLOT + 1;
+        n = max === null ? 0 : Math.floor((max - slot * ID_SLOT) / a.step) + 1;
       }
-      if (n < ID_SLOT) {
+      if (n < counters) {
         if (a.next.size > 100_000) a.next = new Map();
         a.next.set(slot, n + 1);
-        return slot * ID_SLOT + n;
+        return slot * ID_SLOT + n * a.step;
       }
-      // 65536 records in one microsecond: borrow the next microsecond rather than fail the batch.
+      // Every counter of one microsecond taken: borrow the next microsecond rather than fail the batch.
       if (slot >= DAY_US - 1) throw new BirdseyeError('BE_STORAGE', `no free log id left in day ${day}`);
       slot++;
     }
@@ -193,6 +252,12 @@ export class Partitions {
     try {
       this.db.transaction(() => {
         days.forEach((d) => this.db.exec(dropPartitionSql(d) + dropCountsSql(d)));
+        const forget = this.db.prepare('DELETE FROM day_layouts WHERE day = ?');
+        const unclear = this.db.prepare('DELETE FROM log_clears WHERE day = ?');
+        for (const d of days) {
+          forget.run(d);
+          unclear.run(d);
+        }
         // Document ids of lines in the dropped days point nowhere now.
         this.db.prepare('DELETE FROM doc_ids WHERE day <= ?').run(Math.max(...days));
       })();

@@ -17,14 +17,18 @@
  *   row is gone (retention) counts as absent. Added on open to older files (CREATE IF NOT EXISTS).
  * - `fts_backlog` lists, per batch, the full-text entries the batch adds and removes, written in
  *   the batch's transaction and kept until the index file has them (see fts-index.ts).
+ * - `day_layouts` names the days made since schema 5, whose log ids carry the line's severity and
+ *   whose full-text keyword columns are tagged (see `ftsSchema`); `log_clears` the (day, tenant)
+ *   pairs whose lines retention deleted while the day stayed, whose full-text entries remain.
  * `birdseye-fts.sqlite`, attached as `fts`, holds the full-text index of every day made since
  * schema 4 (`logs_fts_d<N>`), written by a worker thread on the other core, and `fts_state`: the
  * last backlog entry it has. Days made before schema 4 keep their index in the main file.
  * `user_version` records the schema version: 1 had flat `logs`/`events` tables (migrated on open);
  * 2 had no `pattern` column on logs (added on open); 3 kept every day's full-text index in the
- * main file (still read and written there; new days get theirs in the index file).
+ * main file (still read and written there; new days get theirs in the index file); 4 made days
+ * whose ids and index carry no severity or tenant (still read and written as they are).
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS series (
@@ -93,6 +97,14 @@ CREATE TABLE IF NOT EXISTS fts_backlog (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   ops TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS day_layouts (
+  day INTEGER PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS log_clears (
+  day INTEGER NOT NULL,
+  tenant TEXT NOT NULL,
+  PRIMARY KEY (day, tenant)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pattern_counts (
   tenant TEXT NOT NULL,
   pattern TEXT NOT NULL,
@@ -105,10 +117,13 @@ CREATE TABLE IF NOT EXISTS pattern_counts (
 /**
  * One day's tables. A log's rowid is its microsecond within the day times 65536 plus an arrival
  * counter, so rowid order is time order: search walks the full-text index by rowid and stops at
- * the page size instead of sorting every match, and a time range is a rowid range.
+ * the page size instead of sorting every match, and a time range is a rowid range. On a day made
+ * since schema 5 the counter's low 4 bits are the line's severity code (see `severityCode`), so a
+ * histogram of a full-text query counts the index's rowids alone, reading no row.
  * The day's full-text table is made apart (ftsSchema), in the index file. Days made before schema
  * 4 also have an index on (tenant, host, source) for context; newer ones find a stream's lines
  * through the full-text index, which has those columns (a fifth of the row write's cost saved).
+ * Days made by schema 4 also have the narrow histogram index (histogramIndexSql).
  */
 export function partitionSchema(day: number): string {
   return `
@@ -130,7 +145,6 @@ CREATE TABLE IF NOT EXISTS logs_d${day} (
 );
 CREATE INDEX IF NOT EXISTS logs_d${day}_tenant ON logs_d${day} (tenant);
 ${patternIndexSql(day)}
-${histogramIndexSql(day)}
 CREATE TABLE IF NOT EXISTS events_d${day} (
   id INTEGER PRIMARY KEY,
   tenant TEXT NOT NULL,
@@ -145,7 +159,8 @@ CREATE INDEX IF NOT EXISTS events_d${day}_tenant ON events_d${day} (tenant);
  * A day's full-text table, in `schema` (`fts` on the server's connection, `main` in the index
  * worker's). Contentless (the text lives once, in logs_d<N>); it indexes the message and the
  * fields a query can name, as a prefilter for the exact comparisons done on the row. Its rowid is
- * the line's id.
+ * the line's id. On a day made since schema 5 the keyword columns' tokens are tagged and the
+ * format column holds the tenant's token too (FtsLayout in log-sql.ts); the table is the same.
  */
 export function ftsSchema(schema: string, day: number): string {
   return `CREATE VIRTUAL TABLE IF NOT EXISTS ${schema}.logs_fts_d${day} USING fts5(
@@ -188,10 +203,10 @@ export function patternIndexSql(day: number): string {
 }
 
 /**
- * What a histogram needs of a line, by id: a histogram of a full-text query looks up every match,
- * and this narrow index (about 40 bytes a line) answers that from a few MB instead of seeking into
- * rows of ~600 bytes (3× less CPU for a 24 h histogram). Days made before it existed get it on
- * open (see Partitions.ensureIndexes).
+ * What a histogram needs of a line, by id, on a day made before schema 5: a histogram of a
+ * full-text query looks up every match there, and this narrow index (about 40 bytes a line)
+ * answers that from a few MB instead of seeking into rows of ~600 bytes (3× less CPU for a 24 h
+ * histogram). Such days that lack it get it on open (see Partitions.ensureIndexes).
  */
 export function histogramIndexSql(day: number): string {
   return `CREATE INDEX IF NOT EXISTS logs_d${day}_hist ON logs_d${day} (id, tenant, ts, severity);`;
@@ -205,3 +220,14 @@ export function dropPartitionSql(day: number): string {
 /** The arrival counter's width: ids stay below 2^53 (86_400_000_000 µs × 65536 ≈ 5.7e15). */
 export const ID_SLOT = 65_536;
 export const DAY_US = 86_400_000_000;
+
+/**
+ * On a day made since schema 5, a log id's low 4 bits: its severity (0–7), or NO_SEVERITY; the
+ * arrival counter above them then counts 4,096 lines a microsecond.
+ */
+export const SEVERITY_CODES = 16;
+export const NO_SEVERITY = 8;
+
+export function severityCode(severity: number | undefined): number {
+  return severity ?? NO_SEVERITY;
+}

@@ -10,7 +10,8 @@ const DEFAULT_CHUNK_ROWS = 5000;
  * Retention for the SQLite store, in bounded steps so ingest never waits long for the write lock:
  * - a day partition goes whole (DROP TABLE) once every tenant's log and event retention is past it;
  * - a tenant that keeps less loses its rows of older days in deletes of at most `chunk_rows` rows
- *   (its full-text entries stay until the day is dropped; they match no row, so no query sees them);
+ *   (its full-text entries stay until the day is dropped; they match no row, so no query sees them,
+ *   and `log_clears` tells a histogram to count that tenant's lines of the day from the rows);
  * - metric samples and rollups go per series as one key range each (`series_id, ts < cutoff`), in
  *   chunks, which is a contiguous slice of the primary key, not a scan;
  * - batch ids older than the horizon are forgotten, in chunks, by their received_ts index.
@@ -44,6 +45,8 @@ export function retainSqlite(
     for (const tenant of tenants) {
       const cut = cutoffsOf(request, tenant);
       if (dayExpired(day, cut.logs)) {
+        // Before the first delete: from now on the index alone no longer counts its lines there.
+        partitions.cleared(day, tenant);
         logs += untilDone(
           db.prepare(
             `DELETE FROM logs_d${day} WHERE id IN (SELECT id FROM logs_d${day} WHERE tenant = ? LIMIT ?)`,
