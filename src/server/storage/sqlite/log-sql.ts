@@ -58,22 +58,28 @@ function keywordToken(column: TaggedColumn, value: string): string {
   return words.length === 0 ? '' : TAGS[column] + words.join('0');
 }
 
-/** Tagged tokens by column and value: a few hosts, sources and formats make most lines. */
-const tokenCache = new Map<string, string>();
+/** Tagged tokens per column by value (bounded): a few hosts, sources and formats make most lines. */
+const tokenCache = new Map<TaggedColumn | 'tenant', Map<string, string>>();
 const TOKEN_CACHE_MAX = 10_000;
+
+function cachedToken(column: TaggedColumn | 'tenant', value: string, make: () => string): string {
+  let cache = tokenCache.get(column);
+  if (!cache) tokenCache.set(column, (cache = new Map<string, string>()));
+  let token = cache.get(value);
+  if (token === undefined) {
+    token = make();
+    if (cache.size >= TOKEN_CACHE_MAX) cache.clear();
+    cache.set(value, token);
+  }
+  return token;
+}
 
 /** The tagged column text of one or more values (space-separated tokens; '' when none has a word). */
 export function taggedText(column: TaggedColumn, ...values: ReadonlyArray<string | undefined>): string {
   let text = '';
   for (const value of values) {
     if (value === undefined) continue;
-    const key = `${column}\u0000${value}`;
-    let token = tokenCache.get(key);
-    if (token === undefined) {
-      token = keywordToken(column, value);
-      if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
-      tokenCache.set(key, token);
-    }
+    const token = cachedToken(column, value, () => keywordToken(column, value));
     if (token !== '') text = text === '' ? token : `${text} ${token}`;
   }
   return text;
@@ -81,7 +87,7 @@ export function taggedText(column: TaggedColumn, ...values: ReadonlyArray<string
 
 /** The token of a tenant in the tagged layout's format column: one token, its name's bytes in hex. */
 export function tenantToken(tenant: string): string {
-  return `0t${Buffer.from(tenant).toString('hex')}`;
+  return cachedToken('tenant', tenant, () => `0t${Buffer.from(tenant).toString('hex')}`);
 }
 
 /** An FTS5 expression of the lines of `tenant`, in the tagged layout. */

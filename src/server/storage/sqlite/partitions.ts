@@ -33,6 +33,9 @@ interface Allocation {
   next: Map<number, number>;
   /** Between consecutive counters' ids: SEVERITY_CODES for logs of a tagged day, else 1. */
   step: number;
+  /** The microsecond used last and its next free counter (kept out of `next` while in use). */
+  lastSlot: number;
+  lastNext: number;
 }
 
 /** The microsecond of its day a timestamp falls in, clamped so a wild clock cannot overflow ids. */
@@ -213,7 +216,7 @@ export class Partitions {
       this.stmts(day);
       const highest = this.db.prepare<[], { m: number | null }>(`SELECT max(id) AS m FROM ${table}`).get()?.m;
       const step = kind === 'log' && this.tagged.has(day) ? SEVERITY_CODES : 1;
-      a = { highest: highest ?? -1, next: new Map(), step };
+      a = { highest: highest ?? -1, next: new Map(), step, lastSlot: -1, lastNext: 0 };
       this.allocations.set(key, a);
     }
     const code = a.step === 1 ? 0 : severityCode(severity);
@@ -226,8 +229,16 @@ export class Partitions {
   private allocateId(kind: 'log' | 'event', day: number, ts: number, a: Allocation): number {
     const counters = ID_SLOT / a.step;
     let slot = slotOf(ts, day);
+    // Lines in time order: a microsecond past every id so far, or the one just used again, with no
+    // map (a microsecond left this way is probed for again should a line come back to it).
+    if (slot * ID_SLOT > a.highest || (slot === a.lastSlot && a.lastNext < counters)) {
+      const n = slot === a.lastSlot ? a.lastNext : 0;
+      a.lastSlot = slot;
+      a.lastNext = n + 1;
+      return slot * ID_SLOT + n * a.step;
+    }
     for (;;) {
-      let n = a.next.get(slot);
+      let n = slot === a.lastSlot ? a.lastNext : a.next.get(slot);
       if (n === undefined && slot * ID_SLOT > a.highest) n = 0;
       if (n === undefined) {
         const probe = kind === 'log' ? this.stmts(day).maxLogId : this.stmts(day).maxEventId;
@@ -236,7 +247,9 @@ export class Partitions {
       }
       if (n < counters) {
         if (a.next.size > 100_000) a.next = new Map();
-        a.next.set(slot, n + 1);
+        if (a.lastSlot >= 0 && a.lastSlot !== slot) a.next.set(a.lastSlot, a.lastNext);
+        a.lastSlot = slot;
+        a.lastNext = n + 1;
         return slot * ID_SLOT + n * a.step;
       }
       // Every counter of one microsecond taken: borrow the next microsecond rather than fail the batch.
