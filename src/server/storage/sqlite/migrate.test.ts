@@ -155,16 +155,7 @@ describe('sqlite schema migration', () => {
       try {
         await backend.writeBatch(
           'default',
-          {
-            batch_id: 'a:1',
-            agent_id: 'a',
-            seq: 1,
-            host: 'node-1',
-            sent_ts: T0,
-            metrics: [],
-            events: [],
-            logs: [{ ts: T0 + 1, host: 'node-1', source: 'docker', message: 'mined', pattern: 'p1' }],
-          },
+          logsBatch(1, [{ ts: T0 + 1, host: 'node-1', source: 'docker', message: 'mined', pattern: 'p1' }]),
           T0,
         );
         assert.deepEqual(
@@ -190,16 +181,7 @@ describe('sqlite schema migration', () => {
       const write = (backend: SqliteBackend, seq: number, ts: number, message: string, id?: string) =>
         backend.writeBatch(
           'default',
-          {
-            batch_id: `a:${seq}`,
-            agent_id: 'a',
-            seq,
-            host: 'node-1',
-            sent_ts: T0,
-            metrics: [],
-            events: [],
-            logs: [{ ts, host: 'node-1', source: 'docker', message }],
-          },
+          logsBatch(seq, [{ ts, host: 'node-1', source: 'docker', message }]),
           T0,
           id ? [{ index: 'logs', id, op: 'index' }] : undefined,
         );
