@@ -33,7 +33,7 @@ interface Allocation {
   next: Map<number, number>;
   /** Between consecutive counters' ids: SEVERITY_CODES for logs of a tagged day, else 1. */
   step: number;
-  /** The microsecond used last and its next free counter (kept out of `next` while in use). */
+  /** The microsecond used last and its next free counter (not in `next` while it is the last). */
   lastSlot: number;
   lastNext: number;
 }
@@ -229,25 +229,22 @@ export class Partitions {
   private allocateId(kind: 'log' | 'event', day: number, ts: number, a: Allocation): number {
     const counters = ID_SLOT / a.step;
     let slot = slotOf(ts, day);
-    // Lines in time order: a microsecond past every id so far, or the one just used again, with no
-    // map (a microsecond left this way is probed for again should a line come back to it).
-    if (slot * ID_SLOT > a.highest || (slot === a.lastSlot && a.lastNext < counters)) {
-      const n = slot === a.lastSlot ? a.lastNext : 0;
-      a.lastSlot = slot;
-      a.lastNext = n + 1;
-      return slot * ID_SLOT + n * a.step;
-    }
     for (;;) {
-      let n = slot === a.lastSlot ? a.lastNext : a.next.get(slot);
-      if (n === undefined && slot * ID_SLOT > a.highest) n = 0;
+      // Past every id so far: nothing there yet (the usual case, lines coming in time order).
+      const fresh = slot * ID_SLOT > a.highest;
+      let n = slot === a.lastSlot ? a.lastNext : fresh ? 0 : a.next.get(slot);
       if (n === undefined) {
         const probe = kind === 'log' ? this.stmts(day).maxLogId : this.stmts(day).maxEventId;
         const max = probe.get(slot * ID_SLOT, slot * ID_SLOT + ID_SLOT - 1)?.m ?? null;
         n = max === null ? 0 : Math.floor((max - slot * ID_SLOT) / a.step) + 1;
       }
       if (n < counters) {
-        if (a.next.size > 100_000) a.next = new Map();
-        if (a.lastSlot >= 0 && a.lastSlot !== slot) a.next.set(a.lastSlot, a.lastNext);
+        // The microsecond left goes in `next` only when this one is not fresh: lines in time order
+        // need no map (one left that way is probed for again should a line come back to it).
+        if (!fresh && a.lastSlot >= 0 && a.lastSlot !== slot) {
+          if (a.next.size > 100_000) a.next = new Map();
+          a.next.set(a.lastSlot, a.lastNext);
+        }
         a.lastSlot = slot;
         a.lastNext = n + 1;
         return slot * ID_SLOT + n * a.step;
@@ -265,12 +262,6 @@ export class Partitions {
     try {
       this.db.transaction(() => {
         days.forEach((d) => this.db.exec(dropPartitionSql(d) + dropCountsSql(d)));
-        const forget = this.db.prepare('DELETE FROM day_layouts WHERE day = ?');
-        const unclear = this.db.prepare('DELETE FROM log_clears WHERE day = ?');
-        for (const d of days) {
-          forget.run(d);
-          unclear.run(d);
-        }
         // Document ids of lines in the dropped days point nowhere now.
         this.db.prepare('DELETE FROM doc_ids WHERE day <= ?').run(Math.max(...days));
       })();

@@ -212,9 +212,13 @@ export function histogramIndexSql(day: number): string {
   return `CREATE INDEX IF NOT EXISTS logs_d${day}_hist ON logs_d${day} (id, tenant, ts, severity);`;
 }
 
-/** A day's tables in the main file; its full-text table in the index file goes apart (fts-index.ts). */
+/**
+ * A day's tables in the main file, and its rows of day_layouts and log_clears; its full-text table
+ * in the index file goes apart (fts-index.ts).
+ */
 export function dropPartitionSql(day: number): string {
-  return `DROP TABLE IF EXISTS main.logs_fts_d${day}; DROP TABLE IF EXISTS main.logs_d${day}; DROP TABLE IF EXISTS main.events_d${day};`;
+  return `DROP TABLE IF EXISTS main.logs_fts_d${day}; DROP TABLE IF EXISTS main.logs_d${day}; DROP TABLE IF EXISTS main.events_d${day};
+DELETE FROM main.day_layouts WHERE day = ${day}; DELETE FROM main.log_clears WHERE day = ${day};`;
 }
 
 /** The arrival counter's width: ids stay below 2^53 (86_400_000_000 µs × 65536 ≈ 5.7e15). */
