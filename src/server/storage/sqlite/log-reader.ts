@@ -59,8 +59,8 @@ export class LogReader {
   /**
    * A query's full-text expression on a tagged day, kept to the tenant's entries unless every
    * entry there is the tenant's: then a count of the index's matches is the tenant's count.
-   * (Keeping to the tenant costs a seek in its entries per match: ~1 µs, most of a histogram's
-   * time at 10 M lines.)
+   * (Keeping to the tenant costs a seek in its entries per match: `disk` in a day of 5.8 M lines
+   * is counted in 95 ms with it, 7.7 ms without.)
    */
   private dayFts(day: number, fts: string, tenant: string): string {
     if (this.partitions.ftsLayout(day) === 'plain' || this.soleTenant(day, tenant)) return fts;

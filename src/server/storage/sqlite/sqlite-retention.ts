@@ -45,8 +45,10 @@ export function retainSqlite(
     for (const tenant of tenants) {
       const cut = cutoffsOf(request, tenant);
       if (dayExpired(day, cut.logs)) {
-        // Before the first delete: from now on the index alone no longer counts its lines there.
-        partitions.cleared(day, tenant);
+        // Before the first delete: from now on the index alone no longer counts its lines there
+        // (a tenant with only events that day leaves the index as it is).
+        const hasLines = db.prepare(`SELECT 1 FROM logs_d${day} WHERE tenant = ? LIMIT 1`).get(tenant);
+        if (hasLines) partitions.cleared(day, tenant);
         logs += untilDone(
           db.prepare(
             `DELETE FROM logs_d${day} WHERE id IN (SELECT id FROM logs_d${day} WHERE tenant = ? LIMIT ?)`,
