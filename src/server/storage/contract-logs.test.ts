@@ -183,6 +183,32 @@ for (const [name, create] of Object.entries(STORAGE_BACKENDS)) {
       ]);
     });
 
+    it('counts a line on a minute boundary once, whatever minute the range starts on', async () => {
+      const { backend } = open();
+      await backend.writeBatch(
+        'default',
+        batch([log(T0, 'a'), log(T0 + 59_999.999, 'b'), log(T0 + 60_000, 'c'), log(T0 + 120_000, 'd')]),
+        T0,
+      );
+      const count = async (from: number, to: number) =>
+        (
+          await backend.logHistogram('default', { query: parseLogQuery(''), from, to, interval_ms: 60_000 })
+        ).map((c) => [c.ts - T0, c.count]);
+      assert.deepEqual(await count(T0, T0 + 120_000), [
+        [0, 2],
+        [60_000, 1],
+        [120_000, 1],
+      ]);
+      assert.deepEqual(await count(T0 - 30_000, T0 + 60_000), [
+        [0, 2],
+        [60_000, 1],
+      ]);
+      assert.deepEqual(await count(T0 + 1, T0 + 60_000), [
+        [0, 1],
+        [60_000, 1],
+      ]);
+    });
+
     it('searches a day that so far holds events and no log line, then its first line', async () => {
       const { backend } = open();
       const ts = T0 + 3 * DAY;

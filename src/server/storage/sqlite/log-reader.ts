@@ -1,7 +1,7 @@
 import { BirdseyeError } from '../../../core/errors.ts';
 import type { HistogramCount, HistogramQuery, LogContext, LogSearch, Page, StoredLog } from '../backend.ts';
 import { DAY_MS, dayOf, decodeCursor, encodeCursor } from '../log-common.ts';
-import { countsSql, MINUTE_MS, wholeMinutes } from './log-counts.ts';
+import { countsSql, justBelow, MINUTE_MS, wholeMinutes } from './log-counts.ts';
 import type { PatternGroup, PatternGroupQuery } from '../pattern-types.ts';
 import type { LogQuery } from '../../query/log-query.ts';
 import {
@@ -202,8 +202,8 @@ export class LogReader {
           .get<HistogramCount>(countsSql(day, onCounts(q)))
           .all(query.interval_ms, query.interval_ms, tenant, first, end, ...q.params),
       );
-      // Lines stamped within 1 µs below a minute boundary still fall in the scan before it.
-      scan(day, query.from, first * MINUTE_MS - 0.0001);
+      // The partial minute before: up to the boundary, which the counts have.
+      scan(day, query.from, justBelow(first * MINUTE_MS));
       scan(day, end * MINUTE_MS, query.to);
     }
     return [...counts.values()].sort((a, b) => a.ts - b.ts || (a.severity ?? -1) - (b.severity ?? -1));
