@@ -16,11 +16,14 @@ import type { FromWorker, ToWorker, WorkerOptions } from './fts-worker.ts';
  *    and `seal` returns the batch's backlog entry (rowids added, rows removed with their values),
  *    which the transaction stores in `fts_backlog` with the rows.
  * 2. Once the rows are committed, `commit` tells the worker to commit too, and resolves when it has.
- *    Only then is the batch acknowledged.
+ *    Only then is the batch acknowledged. The next batch's rows may be written meanwhile: the
+ *    worker takes its pieces after that commit, so the two threads overlap (several commits can
+ *    be in hand, answered in order).
  * So the index never holds what the rows lack; after a kill -9 between the two commits the rows
  * are there and their backlog entry is newer than the index file's `fts_state.done`: opening the
  * store replays it from the rows before anything reads (fts-recovery.ts), as does this class
- * when the worker fails or ends with a batch in hand (on this thread, synchronously).
+ * when the worker fails or ends with batches in hand (on this thread, synchronously, once the
+ * worker is gone: a failed worker is ended, since it may hold the next batch's transaction).
  * Between the two commits the store holds a batch its index lacks; the backend lets no read run
  * then (SqliteBackend.read), so no reader ever sees part of a batch.
  */
@@ -58,7 +61,8 @@ export class FtsIndex {
   private piece: unknown[] = [];
   /** The worker has part of the current batch. */
   private sent = false;
-  private waiting: Waiting | undefined;
+  /** Commits asked of the worker and not yet answered, oldest first. */
+  private waiting: Waiting[] = [];
   /** A batch's entries are in the backlog only (the worker failed and so did the replay). */
   private behind = false;
   private readonly checkpointer: Checkpointer;
@@ -143,7 +147,7 @@ export class FtsIndex {
       const timer = setTimeout(() => {
         void worker.terminate();
       }, COMMIT_TIMEOUT_MS);
-      this.waiting = { seq, resolve, reject, timer };
+      this.waiting.push({ seq, resolve, reject, timer });
       worker.ref();
       worker.postMessage({ t: 'commit', seq } satisfies ToWorker);
     });
@@ -186,30 +190,29 @@ export class FtsIndex {
       workerData: { file: this.file } satisfies WorkerOptions,
     });
     worker.unref();
+    let failure: string | undefined;
     worker.on('message', (msg: FromWorker) => {
       if (msg.t === 'committed') this.settle(msg.seq);
-      else if (msg.t === 'failed') this.fallBack(msg.message);
+      else if (msg.t === 'failed') {
+        // Replayed here once it has ended ('exit'): it may have begun the next batch already.
+        failure ??= msg.message;
+        void worker.terminate();
+      }
     });
     // An exception in the worker ends it; 'exit' follows.
     worker.on('error', () => undefined);
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = undefined;
-      this.fallBack('the index worker ended');
+      this.fallBack(failure ?? 'the index worker ended');
     });
     return worker;
   }
 
-  private take(): Waiting | undefined {
-    const w = this.waiting;
-    this.waiting = undefined;
-    if (w) clearTimeout(w.timer);
-    if (!this.closed) this.worker?.unref();
-    return w;
-  }
-
   private settle(seq: number): void {
-    const w = this.take();
+    const w = this.waiting.shift();
     if (!w) return;
+    clearTimeout(w.timer);
+    if (this.waiting.length === 0 && !this.closed) this.worker?.unref();
     this.done = Math.max(this.done, seq);
     w.resolve();
     if (this.uncheckpointed >= CHECKPOINT_LINES) {
@@ -218,10 +221,17 @@ export class FtsIndex {
     }
   }
 
-  /** The worker could not index the batch in hand: index it from the backlog on this thread. */
+  /** The worker ended with batches in hand: index them from the backlog on this thread. */
   private fallBack(reason: string): void {
-    const w = this.take();
-    if (w) this.replayed(w.seq, reason).then(w.resolve, w.reject);
+    const waiting = this.waiting;
+    this.waiting = [];
+    if (waiting.length === 0) return;
+    for (const w of waiting) clearTimeout(w.timer);
+    const last = waiting.at(-1)!;
+    this.replayed(last.seq, reason).then(
+      () => waiting.forEach((w) => w.resolve()),
+      (cause: Error) => waiting.forEach((w) => w.reject(cause)),
+    );
   }
 
   private replayed(seq: number, reason: string): Promise<void> {

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { LogRecord } from '../../../model/index.ts';
 import { parseLogQuery } from '../../query/log-query.ts';
@@ -91,6 +92,38 @@ describe('sqlite full-text index recovery', () => {
     await store.writeBatch('default', batch([log(T0, 'fresh words')]), T0);
     assert.deepEqual(await messages(store, 'original OR wording'), []);
     assert.deepEqual(await messages(store, 'fresh'), ['fresh words']);
+    await store.close();
+  });
+
+  it('indexes on this thread every batch the index worker had in hand when it ended, once each', async () => {
+    const dir = newDir();
+    let store = new SqliteBackend(dir);
+    await store.writeBatch('default', batch([log(T0, 'crash first')]), T0);
+    const second = store.writeBatch('default', batch([log(T0 + 1, 'crash second')]), T0);
+    // The second batch's rows are committed and its index entries with the worker: it ends.
+    const { fts } = store as unknown as { fts: { worker?: Worker } };
+    assert.ok(fts.worker, 'the index worker is running');
+    void fts.worker.terminate();
+    const third = store.writeBatch('default', batch([log(T0 + 2, 'crash third')]), T0);
+    await Promise.all([second, third]);
+    assert.deepEqual(await messages(store, 'crash'), ['crash first', 'crash second', 'crash third']);
+    // A new worker takes the next batch.
+    await store.writeBatch('default', batch([log(T0 + 3, 'crash fourth')]), T0);
+    await store.close();
+    store = new SqliteBackend(dir);
+    assert.deepEqual(await messages(store, 'crash'), [
+      'crash first',
+      'crash second',
+      'crash third',
+      'crash fourth',
+    ]);
+    const counts = await store.logHistogram('default', {
+      query: parseLogQuery('crash'),
+      from: T0,
+      to: T0 + 60_000,
+      interval_ms: 60_000,
+    });
+    assert.deepEqual(counts, [{ ts: T0, severity: null, count: 4 }]);
     await store.close();
   });
 

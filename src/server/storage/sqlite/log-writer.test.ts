@@ -93,4 +93,45 @@ describe('log writer', () => {
       await store.close();
     }
   });
+
+  it('writes batches back to back while their index commits; each read sees whole batches, and reads are not held off until the end', async () => {
+    const store = new SqliteBackend(path.join(root, 'c'));
+    try {
+      const size = 500;
+      const batches = 12;
+      const range = { from: T0, to: T0 + 60_000, interval_ms: 60_000 };
+      const count = async (q: string) =>
+        (await store.logHistogram('default', { query: parseLogQuery(q), ...range })).reduce(
+          (n, c) => n + c.count,
+          0,
+        );
+      const writes: Promise<unknown>[] = [];
+      for (let b = 0; b < batches; b++) {
+        const lines = Array.from({ length: size }, (_, i) => log(T0 + b * size + i, `piped b${b} l${i}`));
+        writes.push(store.writeBatch('default', logBatch(lines), T0));
+      }
+      let writing = true;
+      const written = Promise.all(writes).finally(() => (writing = false));
+      const seen: Array<[number, number]> = [];
+      // As requests come, each in a turn of its own: the index's count and the rows' count, issued
+      // together, so answered in one step.
+      while (writing) {
+        seen.push(await Promise.all([count('piped'), count('')]));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await written;
+      console.log(JSON.stringify(seen));
+      for (const [indexed, rows] of seen) {
+        assert.equal(indexed, rows, 'the index had every line the rows had');
+        assert.equal(rows % size, 0, 'whole batches only');
+      }
+      assert.ok(
+        seen.some(([, rows]) => rows > 0 && rows < size * batches),
+        `a read was answered while batches were still coming: ${JSON.stringify(seen)}`,
+      );
+      assert.equal(await count('piped'), size * batches);
+    } finally {
+      await store.close();
+    }
+  });
 });

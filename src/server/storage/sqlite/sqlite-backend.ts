@@ -89,11 +89,17 @@ export class SqliteBackend implements StorageBackend {
   private readonly patterns: PatternStore;
   private readonly latest: LatestSamples;
   private readonly fts: FtsIndex;
-  /** Settles when the batch whose rows are committed has its index entries committed too. */
-  private window: Promise<void> | undefined;
-  /** The last batch write queued; writes not yet settled. */
+  /**
+   * Per batch whose rows are committed and whose index entries are not yet, oldest first: settles
+   * once they are. While any is, no read runs (see `read`).
+   */
+  private indexing: Promise<void>[] = [];
+  /** The last batch write queued: settles once its rows are committed (or it failed). */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Writes whose rows are not committed yet. */
   private writes = 0;
+  /** Reads waiting for the batches being indexed: the next batch waits for them as well. */
+  private readers = 0;
 
   constructor(dir: string) {
     const { db, version, file, indexFile, freshIndex } = openDatabase(dir);
@@ -220,8 +226,9 @@ export class SqliteBackend implements StorageBackend {
   }
 
   /**
-   * Batches are written one after another: one that arrives while another is still being indexed
-   * waits for it (with one agent there is none: it sends its next batch after the answer).
+   * Batches are written one after another: the next one's rows while the previous one's index
+   * entries are committed on the other thread, and no further ahead; each answer waits for its
+   * index entries. A queued batch lets requests and reads run first (see `turn`).
    */
   writeBatch(
     tenant: string,
@@ -230,24 +237,41 @@ export class SqliteBackend implements StorageBackend {
     ids?: ReadonlyArray<LogDocumentId | undefined>,
   ): Promise<WriteResult> {
     this.open();
-    const run =
-      this.writes === 0
-        ? this.writeNow(tenant, batch, receivedTs, ids)
-        : this.queue.then(() => this.writeNow(tenant, batch, receivedTs, ids));
+    const write = () => this.writeRows(tenant, batch, receivedTs, ids);
+    const rows =
+      this.writes === 0 && this.blocker() === undefined
+        ? settle(write)
+        : this.queue.then(() => this.turn()).then(write);
     this.writes++;
-    this.queue = run.then(
-      () => this.writes--,
-      () => this.writes--,
-    );
-    return run;
+    const written = () => {
+      this.writes--;
+    };
+    this.queue = rows.then(written, written);
+    return rows.then((r) => r.answer);
   }
 
-  private async writeNow(
+  /** What a batch must wait for before its rows: reads waiting, or two batches' index entries. */
+  private blocker(): Promise<void> | undefined {
+    if (this.readers > 0) return this.indexing.at(-1);
+    return this.indexing.length > 1 ? this.indexing[0] : undefined;
+  }
+
+  /** Settles when a queued batch may write its rows: after a turn of the event loop, then `blocker`. */
+  private async turn(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let wait = this.blocker(); wait; wait = this.blocker()) await wait.catch(() => undefined);
+  }
+
+  /**
+   * Writes and commits a batch's rows (synchronously); `answer` settles once its index entries are
+   * committed as well.
+   */
+  private writeRows(
     tenant: string,
     batch: IngestBatch,
     receivedTs: number,
     ids?: ReadonlyArray<LogDocumentId | undefined>,
-  ): Promise<WriteResult> {
+  ): { answer: Promise<WriteResult> } {
     this.fts.catchUp();
     let written: ReturnType<typeof this.write>;
     try {
@@ -261,17 +285,20 @@ export class SqliteBackend implements StorageBackend {
       this.statements.clear();
       throw cause;
     }
-    if (!written) return { stored: false };
-    if (written.seq !== undefined) {
-      const indexed = this.fts.commit(written.seq).finally(() => {
-        if (this.window === indexed) this.window = undefined;
+    if (!written) return { answer: Promise.resolve({ stored: false }) };
+    const { stored, documents, seq } = written;
+    let indexed: Promise<void> = Promise.resolve();
+    if (seq !== undefined) {
+      indexed = this.fts.commit(seq).finally(() => {
+        this.indexing = this.indexing.filter((p) => p !== indexed);
       });
-      this.window = indexed;
-      await indexed;
+      this.indexing.push(indexed);
     }
-    this.feed.emit(tenant, written.stored);
-    const { documents } = written;
-    return documents ? { stored: true, documents } : { stored: true };
+    const answer = indexed.then((): WriteResult => {
+      this.feed.emit(tenant, stored);
+      return documents ? { stored: true, documents } : { stored: true };
+    });
+    return { answer };
   }
 
   /**
@@ -280,9 +307,13 @@ export class SqliteBackend implements StorageBackend {
    */
   private read<T>(fn: () => T): Promise<T> {
     this.open();
-    const window = this.window;
+    const window = this.indexing.at(-1);
     if (!window) return settle(fn);
-    const again = (): Promise<T> => this.read(fn);
+    this.readers++;
+    const again = (): Promise<T> => {
+      this.readers--;
+      return this.read(fn);
+    };
     return window.then(again, again);
   }
 
@@ -437,6 +468,7 @@ export class SqliteBackend implements StorageBackend {
     if (this.closed) return;
     this.closed = true;
     await this.queue;
+    await Promise.allSettled(this.indexing);
     await this.fts.close();
     this.db.close();
   }
