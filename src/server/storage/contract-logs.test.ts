@@ -112,6 +112,41 @@ for (const [name, create] of Object.entries(STORAGE_BACKENDS)) {
       );
     });
 
+    it('returns each key of a record as it was stored, and no key it lacked', async () => {
+      const { backend } = open();
+      const records: LogRecord[] = [
+        log(T0 + 0.001, 'every key', {
+          received_ts: T0 + 5,
+          service: 'api',
+          severity: 0,
+          container: { name: 'web-1' },
+          fields: { status: 500, tags: ['a'], none: null },
+          format: 'json',
+          parse_error: true,
+          truncated: true,
+          pattern: 'p-1',
+        }),
+        log(T0 + 1, 'only what is required'),
+        log(T0 + 2, 'container id only', { container: { id: 'abc' }, parse_error: false }),
+      ];
+      await backend.writeBatch('default', batch(records), T0);
+      const page = await backend.searchLogs('default', {
+        query: parseLogQuery(''),
+        from: T0,
+        to: T0 + 10,
+        limit: 10,
+        order: 'oldest',
+      });
+      assert.deepEqual(
+        page.records.map(({ id: _, ...r }) => r),
+        records,
+      );
+      assert.deepEqual(
+        page.records.map((r) => Object.keys(r).sort()),
+        records.map((r) => [...Object.keys(r), 'id'].sort()),
+      );
+    });
+
     it('pages through every record exactly once, across days and equal timestamps', async () => {
       const { backend } = open();
       const logs: LogRecord[] = [];

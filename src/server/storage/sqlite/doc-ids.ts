@@ -3,7 +3,7 @@ import type { LogRecord } from '../../../model/index.ts';
 import type { DocumentResult, LogDocumentId } from '../backend.ts';
 import { MINUTE_MS } from './log-counts.ts';
 import type { Partitions } from './partitions.ts';
-import { rowRecord, type StoredRow } from './stored-row.ts';
+import { RECORD_COLUMNS, rowRecord, type StoredRow } from './stored-row.ts';
 
 /** The values of a record's full-text row, given to the FTS table on insert and on delete alike. */
 export type FtsValues = [string, string, string, string | null, string | null, string | null, string | null];
@@ -56,13 +56,13 @@ export class DocumentIds {
     if (!this.partitions.has(day)) return undefined;
     return this.db
       .prepare<[number, string], StoredRow>(
-        `SELECT message, rest FROM logs_d${day} WHERE id = ? AND tenant = ?`,
+        `SELECT ${RECORD_COLUMNS} FROM logs_d${day} AS l WHERE l.id = ? AND l.tenant = ?`,
       )
       .get(logId, tenant);
   }
 
   private remove(tenant: string, day: number, logId: number, row: StoredRow): void {
-    // `rest` is the record without its message, as written: the same values the insert indexed.
+    // The record as written: the same values the insert indexed.
     const old = rowRecord(row);
     this.unindex(day, logId, this.ftsValues(old, tenant, day));
     this.db.prepare(`DELETE FROM logs_d${day} WHERE id = ?`).run(logId);

@@ -13,6 +13,7 @@ import { INDEX_FILE } from './open-database.ts';
 import { slotOf } from './partitions.ts';
 import { ID_SLOT, severityCode } from './schema.ts';
 import { SqliteBackend } from './sqlite-backend.ts';
+import { RECORD_COLUMNS, rowRecord, type StoredRow } from './stored-row.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'birdseye-fts-recovery-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -43,12 +44,9 @@ function commitRowsOnly(dir: string, rows: Array<{ id: number; record: LogRecord
   db.transaction(() => {
     if (remove !== undefined) {
       const old = db
-        .prepare<[number], { message: string; rest: string }>(
-          `SELECT message, rest FROM logs_d${day} WHERE id = ?`,
-        )
+        .prepare<[number], StoredRow>(`SELECT ${RECORD_COLUMNS} FROM logs_d${day} AS l WHERE l.id = ?`)
         .get(remove)!;
-      const record = { ...(JSON.parse(old.rest) as LogRecord), message: old.message };
-      ops.push([day, remove, ftsValues(record, 'default', 'tagged')]);
+      ops.push([day, remove, ftsValues(rowRecord(old), 'default', 'tagged')]);
       db.prepare(`DELETE FROM logs_d${day} WHERE id = ?`).run(remove);
     }
     for (const { id, record } of rows) {

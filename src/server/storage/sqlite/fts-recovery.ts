@@ -4,7 +4,7 @@ import type { BacklogOp } from './fts-index.ts';
 import type { FtsTables } from './fts-tables.ts';
 import { ftsValues } from './log-writer.ts';
 import type { Partitions } from './partitions.ts';
-import { rowRecord, type StoredRow } from './stored-row.ts';
+import { RECORD_COLUMNS, rowRecord, type StoredRow } from './stored-row.ts';
 
 /** Rows read at a time when a day's index is rebuilt (a statement cannot run while one iterates). */
 const REBUILD_ROWS = 5000;
@@ -110,7 +110,9 @@ export class FtsRecovery {
       for (const [day, rowid] of added.values()) {
         if (!this.partitions.has(day)) continue;
         const row = this.db
-          .prepare<[number], Row>(`SELECT id, tenant, message, rest FROM main.logs_d${day} WHERE id = ?`)
+          .prepare<[number], Row>(
+            `SELECT l.id, l.tenant, ${RECORD_COLUMNS} FROM main.logs_d${day} AS l WHERE l.id = ?`,
+          )
           .get(rowid);
         if (!row) continue;
         this.tables.insert(day, rowid, this.values(day, row));
@@ -143,7 +145,7 @@ export class FtsRecovery {
   /** Makes a day's index table again from all its rows, in one transaction. */
   private rebuild(day: number): void {
     const read = this.db.prepare<[number, number], Row>(
-      `SELECT id, tenant, message, rest FROM main.logs_d${day} WHERE id > ? ORDER BY id LIMIT ?`,
+      `SELECT l.id, l.tenant, ${RECORD_COLUMNS} FROM main.logs_d${day} AS l WHERE l.id > ? ORDER BY l.id LIMIT ?`,
     );
     this.db.transaction(() => {
       this.tables.drop(day);

@@ -17,7 +17,7 @@ import { parseRecordId, recordId } from './log-writer.ts';
 import { idRange, type Partitions } from './partitions.ts';
 import { ID_SLOT, NO_SEVERITY, SEVERITY_CODES } from './schema.ts';
 import type { StatementCache } from './statement-cache.ts';
-import { rowRecord, type StoredRow } from './stored-row.ts';
+import { RECORD_COLUMNS, rowRecord, type StoredRow } from './stored-row.ts';
 
 interface LogRow extends StoredRow {
   id: number;
@@ -144,7 +144,7 @@ export class LogReader {
       if (lo > hi) continue;
       const q = compiled(this.partitions.ftsLayout(day));
       const src = this.source(day, q, { tenant, from: search.from, to: search.to, lo, hi });
-      const sql = `SELECT l.id, l.message, l.rest ${src.sql} ORDER BY ${src.order} ${newest ? 'DESC' : 'ASC'} LIMIT ?`;
+      const sql = `SELECT l.id, ${RECORD_COLUMNS} ${src.sql} ORDER BY ${src.order} ${newest ? 'DESC' : 'ASC'} LIMIT ?`;
       const rows = this.statements.get<LogRow>(sql).all(...src.params, search.limit + 1 - found.length);
       for (const row of rows) found.push({ day, row });
       if (found.length > search.limit) break;
@@ -246,9 +246,9 @@ export class LogReader {
     if (!ref) throw new BirdseyeError('BE_QUERY_INVALID', `id: "${id}" is not a record id`);
     if (!this.partitions.has(ref.day)) return undefined;
     const origin = this.statements
-      .get<LogRow & { host: string; source: string; container: string }>(
-        `SELECT id, message, rest, host, source, coalesce(container_name, container_id, '') AS container
-         FROM logs_d${ref.day} WHERE id = ? AND tenant = ?`,
+      .get<LogRow & { container: string }>(
+        `SELECT l.id, ${RECORD_COLUMNS}, coalesce(l.container_name, l.container_id, '') AS container
+         FROM logs_d${ref.day} AS l WHERE l.id = ? AND l.tenant = ?`,
       )
       .get(ref.rowid, tenant);
     if (!origin) return undefined;
@@ -290,14 +290,14 @@ export class LogReader {
     if (stream === null || this.partitions.ftsLocal(day)) {
       const bound = from === undefined ? '' : newer ? 'AND l.id > ?' : 'AND l.id < ?';
       return {
-        sql: `SELECT l.id, l.message, l.rest FROM logs_d${day} AS l WHERE ${match} ${bound} ORDER BY l.id ${order} LIMIT ?`,
+        sql: `SELECT l.id, ${RECORD_COLUMNS} FROM logs_d${day} AS l WHERE ${match} ${bound} ORDER BY l.id ${order} LIMIT ?`,
         params: from === undefined ? [] : [from],
       };
     }
     const fts = `logs_fts_d${day}`;
     const bound = from === undefined ? '' : newer ? `AND ${fts}.rowid > ?` : `AND ${fts}.rowid < ?`;
     return {
-      sql: `SELECT l.id, l.message, l.rest FROM ${fts} CROSS JOIN logs_d${day} AS l ON l.id = ${fts}.rowid
+      sql: `SELECT l.id, ${RECORD_COLUMNS} FROM ${fts} CROSS JOIN logs_d${day} AS l ON l.id = ${fts}.rowid
         WHERE ${match} AND ${fts} MATCH ? ${bound} ORDER BY ${fts}.rowid ${order} LIMIT ?`,
       params: from === undefined ? [stream] : [stream, from],
     };

@@ -7,6 +7,7 @@ import type { FtsIndex } from './fts-index.ts';
 import { countLogs } from './log-counts.ts';
 import { ftsFieldsText, type FtsLayout, taggedText, tenantToken } from './log-sql.ts';
 import type { Partitions } from './partitions.ts';
+import { restJson } from './stored-row.ts';
 
 /** The API id of a stored log or event: its day and rowid. */
 export function recordId(day: number, rowid: number): string {
@@ -147,7 +148,6 @@ export class LogWriter {
     const day = dayOf(log.ts);
     const s = this.partitions.forWrite(day);
     const rowid = this.partitions.allocate('log', day, log.ts, log.severity);
-    const { message, ...rest } = log;
     const c = log.container;
     s.insertLog.run(
       rowid,
@@ -161,8 +161,8 @@ export class LogWriter {
       c?.image ?? null,
       c?.id ?? null,
       log.format ?? null,
-      message,
-      JSON.stringify(rest),
+      log.message,
+      restJson(log),
       log.pattern ?? null,
     );
     const values = ftsValues(log, tenant, this.partitions.ftsLayout(day));

@@ -10,7 +10,7 @@ import { slotOf } from './partitions.ts';
 import type { IngestBatch, LogRecord } from '../../../model/index.ts';
 import { ftsValues } from './log-writer.ts';
 import { ftsSchema, ID_SLOT, SCHEMA_VERSION } from './schema.ts';
-import { rowRecord } from './stored-row.ts';
+import { RECORD_COLUMNS, rowRecord, type StoredRow } from './stored-row.ts';
 import { SqliteBackend } from './sqlite-backend.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -98,8 +98,8 @@ async function writeV4(dir: string, logs: LogRecord[]): Promise<void> {
   const insert = db.prepare(
     `INSERT INTO fts.logs_fts_d${day} (rowid, message, host, source, service, container, format, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const rows = db.prepare<[], { id: number; tenant: string; message: string; rest: string }>(
-    `SELECT id, tenant, message, rest FROM logs_d${day}`,
+  const rows = db.prepare<[], StoredRow & { id: number; tenant: string }>(
+    `SELECT l.id, l.tenant, ${RECORD_COLUMNS} FROM logs_d${day} AS l`,
   );
   for (const row of rows.all()) insert.run(row.id, ...ftsValues(rowRecord(row), row.tenant, 'plain'));
   db.close();
