@@ -62,7 +62,9 @@ async function run(name: string, lines: string[]): Promise<void> {
         const body = bodies[next++]!;
         const res = await request(url, { method: 'POST', headers, body });
         const text = await res.body.text();
-        if (res.statusCode !== 200) throw new Error(`ingest answered ${res.statusCode}: ${text}`);
+        if (res.statusCode !== 200) {
+          throw new Error(`ingest answered ${res.statusCode}: ${text}\n${server.stderr().slice(-4000)}`);
+        }
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, sender));

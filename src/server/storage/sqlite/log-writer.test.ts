@@ -94,6 +94,40 @@ describe('log writer', () => {
     }
   });
 
+  it('gives a line that comes back to an earlier microsecond a free id, whatever came between', async () => {
+    const store = new SqliteBackend(path.join(root, 'd'));
+    try {
+      // Earlier, later, earlier, later again, newest, then the later microsecond once more: each
+      // batch one line, each line a new id.
+      const times = [T0, T0 + 10, T0, T0 + 10, T0 + 20, T0 + 10, T0, T0 + 20];
+      for (const [n, ts] of times.entries()) {
+        await store.writeBatch('default', logBatch([log(ts, `revisit ${n}`)], [], `agent-${n}`), T0);
+      }
+      const page = await store.searchLogs('default', {
+        query: parseLogQuery('revisit'),
+        from: T0,
+        to: T0 + 60_000,
+        limit: 20,
+        order: 'oldest',
+      });
+      assert.deepEqual(
+        page.records.map((r) => r.message),
+        [
+          'revisit 0',
+          'revisit 2',
+          'revisit 6',
+          'revisit 1',
+          'revisit 3',
+          'revisit 5',
+          'revisit 4',
+          'revisit 7',
+        ],
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('writes batches back to back while their index commits; each read sees whole batches, and reads are not held off until the end', async () => {
     const store = new SqliteBackend(path.join(root, 'c'));
     try {

@@ -240,10 +240,15 @@ export class Partitions {
       }
       if (n < counters) {
         // The microsecond left goes in `next` only when this one is not fresh: lines in time order
-        // need no map (one left that way is probed for again should a line come back to it).
-        if (!fresh && a.lastSlot >= 0 && a.lastSlot !== slot) {
-          if (a.next.size > 100_000) a.next = new Map();
-          a.next.set(a.lastSlot, a.lastNext);
+        // need no map. One left that way is probed for again should a line come back to it, so
+        // what `next` held for it, from an earlier visit, goes.
+        if (a.lastSlot >= 0 && a.lastSlot !== slot) {
+          if (fresh) {
+            if (a.next.size > 0) a.next.delete(a.lastSlot);
+          } else {
+            if (a.next.size > 100_000) a.next = new Map();
+            a.next.set(a.lastSlot, a.lastNext);
+          }
         }
         a.lastSlot = slot;
         a.lastNext = n + 1;
