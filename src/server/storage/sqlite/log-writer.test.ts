@@ -128,6 +128,35 @@ describe('log writer', () => {
     }
   });
 
+  it('gives every line its own id over many batches that rerevisit recent microseconds in random order', async () => {
+    const store = new SqliteBackend(path.join(root, 'e'));
+    try {
+      let seed = 42;
+      const random = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      let written = 0;
+      for (let b = 0; b < 300; b++) {
+        const lines = Array.from({ length: 1 + random(4) }, () =>
+          log(T0 + (Math.floor(b / 10) + random(6)) * 0.001, `random ${written++}`),
+        );
+        await store.writeBatch('default', logBatch(lines, [], 'agent-random'), T0);
+      }
+      const page = await store.searchLogs('default', {
+        query: parseLogQuery('random'),
+        from: T0,
+        to: T0 + 1,
+        limit: 5000,
+        order: 'oldest',
+      });
+      assert.equal(page.records.length, written);
+      assert.equal(new Set(page.records.map((r) => r.id)).size, written);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('writes batches back to back while their index commits; each read sees whole batches, and reads are not held off until the end', async () => {
     const store = new SqliteBackend(path.join(root, 'c'));
     try {
