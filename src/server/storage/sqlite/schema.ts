@@ -26,9 +26,11 @@
  * `user_version` records the schema version: 1 had flat `logs`/`events` tables (migrated on open);
  * 2 had no `pattern` column on logs (added on open); 3 kept every day's full-text index in the
  * main file (still read and written there; new days get theirs in the index file); 4 made days
- * whose ids and index carry no severity or tenant (still read and written as they are).
+ * whose ids and index carry no severity or tenant (still read and written as they are); 5 wrote
+ * every key of a log record into its row's `rest`, the columns' too (such rows are still read;
+ * since 6 `rest` holds only the keys no column has, which a Birdseye of schema 5 would misread).
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS series (
