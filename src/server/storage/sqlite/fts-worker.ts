@@ -5,8 +5,8 @@
  * `ops` (any number; the first opens a transaction), `seal` (the main thread has written every row:
  * FTS5 flushes its terms to disk now, while the main thread commits), then `commit` once the rows
  * are committed, or `rollback` if they were not. So the index never has a batch the rows lack.
- * A failed batch is rolled back here and reported; the main thread then replays it from the
- * backlog itself (fts-index.ts).
+ * A failed batch is rolled back here and reported; the main thread then ends this worker and
+ * replays every batch it had from the backlog itself (fts-index.ts).
  * Its connection checkpoints the index file only as a last resort (checkpointer.ts does that).
  */
 import { parentPort, workerData } from 'node:worker_threads';
