@@ -11,6 +11,11 @@ import { SqliteBackend } from './sqlite-backend.ts';
 const root = mkdtempSync(path.join(os.tmpdir(), 'birdseye-log-writer-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
+/** Lines from T0 to `to` matching `q`, oldest first. */
+function oldestFirst(store: SqliteBackend, q: string, to: number, limit: number) {
+  return store.searchLogs('default', { query: parseLogQuery(q), from: T0, to, limit, order: 'oldest' });
+}
+
 describe('log writer', () => {
   it('stores a batch out of time order, across days, once each; the tail gets it in batch order', async () => {
     const store = new SqliteBackend(path.join(root, 'a'));
@@ -103,13 +108,7 @@ describe('log writer', () => {
       for (const [n, ts] of times.entries()) {
         await store.writeBatch('default', logBatch([log(ts, `revisit ${n}`)], [], `agent-${n}`), T0);
       }
-      const page = await store.searchLogs('default', {
-        query: parseLogQuery('revisit'),
-        from: T0,
-        to: T0 + 60_000,
-        limit: 20,
-        order: 'oldest',
-      });
+      const page = await oldestFirst(store, 'revisit', T0 + 60_000, 20);
       assert.deepEqual(
         page.records.map((r) => r.message),
         [
@@ -128,7 +127,7 @@ describe('log writer', () => {
     }
   });
 
-  it('gives every line its own id over many batches that rerevisit recent microseconds in random order', async () => {
+  it('gives every line its own id over many batches that revisit recent microseconds in random order', async () => {
     const store = new SqliteBackend(path.join(root, 'e'));
     try {
       let seed = 42;
@@ -143,13 +142,7 @@ describe('log writer', () => {
         );
         await store.writeBatch('default', logBatch(lines, [], 'agent-random'), T0);
       }
-      const page = await store.searchLogs('default', {
-        query: parseLogQuery('random'),
-        from: T0,
-        to: T0 + 1,
-        limit: 5000,
-        order: 'oldest',
-      });
+      const page = await oldestFirst(store, 'random', T0 + 1, 5000);
       assert.equal(page.records.length, written);
       assert.equal(new Set(page.records.map((r) => r.id)).size, written);
     } finally {
