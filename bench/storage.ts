@@ -84,8 +84,8 @@ try {
   const threadsStart = threadCpuSeconds();
   const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
-  // Two batches in flight, as the agent's sink sends them: the next one's rows are written while
-  // the previous one's index entries commit.
+  // IN_FLIGHT batches at once (two, as the agent's sink sends them): the next one's rows are
+  // written while the previous one's index entries commit.
   const inFlight: Promise<unknown>[] = [];
   while (written < LINES) {
     const n = Math.min(BATCH, LINES - written);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { random } from '../../alerting/anomaly/synthetic.ts';
 import { parseLogQuery } from '../../query/log-query.ts';
 import type { StoredLog } from '../backend.ts';
 import { DAY, log, logBatch, T0 } from '../contract-fixtures.ts';
@@ -130,15 +131,12 @@ describe('log writer', () => {
   it('gives every line its own id over many batches that revisit recent microseconds in random order', async () => {
     const store = new SqliteBackend(path.join(root, 'e'));
     try {
-      let seed = 42;
-      const random = (n: number) => {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        return seed % n;
-      };
+      const rand = random(42);
+      const pick = (n: number) => Math.floor(rand() * n);
       let written = 0;
       for (let b = 0; b < 300; b++) {
-        const lines = Array.from({ length: 1 + random(4) }, () =>
-          log(T0 + (Math.floor(b / 10) + random(6)) * 0.001, `random ${written++}`),
+        const lines = Array.from({ length: 1 + pick(4) }, () =>
+          log(T0 + (Math.floor(b / 10) + pick(6)) * 0.001, `random ${written++}`),
         );
         await store.writeBatch('default', logBatch(lines, [], 'agent-random'), T0);
       }
