@@ -15,6 +15,7 @@ import { parseLine } from '../src/parse/detect.ts';
 import { evaluate } from '../src/server/query/metric-engine.ts';
 import { parseMetricQuery } from '../src/server/query/metric-query.ts';
 import { parseLogQuery } from '../src/server/query/log-query.ts';
+import { TemplateMiner } from '../src/server/patterns/miner.ts';
 import { SqliteBackend } from '../src/server/storage/sqlite/sqlite-backend.ts';
 import { journalCorpus, mixedCorpus } from './corpus.ts';
 import { threadCpuSeconds } from './process-stats.ts';
@@ -29,10 +30,17 @@ const DAY = 86_400_000;
 const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 const TENANT = 'default';
 
-/** Parsed records from the fixture corpora, one template per distinct line, reused round-robin. */
+/**
+ * Parsed records from the fixture corpora, one template per distinct line, reused round-robin,
+ * each with the pattern id the server's miner gives it (the server stores every line with one).
+ */
 function templates(): LogRecord[] {
   const ctx = { received_ts: NOW, host: 'peer', source: 'gateway' };
-  return [...journalCorpus(500), ...mixedCorpus(500)].map((line) => parseLine(line, ctx));
+  const miner = new TemplateMiner();
+  return [...journalCorpus(500), ...mixedCorpus(500)].map((line) => {
+    const record = parseLine(line, ctx);
+    return { ...record, pattern: miner.mine(TENANT, record.source, record.message).id };
+  });
 }
 
 let seq = 0;

@@ -36,7 +36,13 @@ export const FTS_TABLE = '§F§';
  * without reading rows. Tokens that happen to collide cost only time: the index is a prefilter
  * for keyword columns, checked exactly on the row, and column filters still apply.
  */
-export type FtsLayout = 'plain' | 'tagged';
+export type FtsLayout = 'plain' | 'tagged' | 'tagged-pattern';
+/*
+ * `tagged-pattern`, on days made since schema 7: tagged, and the format column also holds the
+ * line's pattern id as a token (tag `0p`), so `pattern:<id>` is found through the index. Such days
+ * have no (tenant, pattern) index on their rows: with lines of many patterns arriving at once,
+ * keeping that index in order was about half of a row's write.
+ */
 
 const TAGS = {
   host: '0h',
@@ -45,8 +51,13 @@ const TAGS = {
   container: '0c',
   format: '0f',
   fields: '0x',
+  pattern: '0p',
 } as const;
 type TaggedColumn = keyof typeof TAGS;
+/** The full-text column a tagged value lives in: its own, but the pattern id shares `format`'s. */
+function ftsColumn(column: TaggedColumn): string {
+  return column === 'pattern' ? 'format' : column;
+}
 
 function isTagged(column: string): column is TaggedColumn {
   return Object.hasOwn(TAGS, column);
@@ -158,8 +169,8 @@ const KEYWORD_COLUMNS: Record<string, { column: string; fts: string | null }> = 
   'container.image': { column: 'l.container_image', fts: 'container' },
   'container.id': { column: 'l.container_id', fts: 'container' },
   format: { column: 'l.format', fts: 'format' },
-  // Not in the full-text index: an indexed column of its own.
-  pattern: { column: 'l.pattern', fts: null },
+  // In the full-text index on tagged-pattern days only (see ftsColumnOf).
+  pattern: { column: 'l.pattern', fts: 'pattern' },
 };
 
 const TRUE: CompiledQuery = { fts: null, exact: true, all: true, severityOnly: true, sql: '1', params: [] };
@@ -174,22 +185,28 @@ const FALSE: CompiledQuery = {
 const SEVERITY = 'l.severity';
 
 function ftsPhrase(column: string, text: string, prefix: boolean, layout: FtsLayout): string | null {
-  const tokens =
-    layout === 'tagged' && isTagged(column)
-      ? [keywordToken(column, text)].filter((t) => t !== '')
-      : textTokens(text);
+  const tagged = layout !== 'plain' && isTagged(column);
+  const tokens = tagged ? [keywordToken(column, text)].filter((t) => t !== '') : textTokens(text);
   if (tokens.length === 0) return null;
-  return `${column} : "${tokens.join(' ')}"${prefix ? '*' : ''}`;
+  return `${tagged ? ftsColumn(column) : column} : "${tokens.join(' ')}"${prefix ? '*' : ''}`;
 }
 
 /** A field's value as SQL: a column, or a parsed field through the be_field() function. */
-function valueOf(field: string): { sql: string; params: unknown[]; fts: string | null } {
+function valueOf(field: string): { sql: string; params: unknown[] } {
   const keyword = KEYWORD_COLUMNS[field];
-  if (keyword) return { sql: keyword.column, params: [], fts: keyword.fts };
-  if (field === 'severity') return { sql: SEVERITY, params: [], fts: null };
-  if (field === 'message') return { sql: 'l.message', params: [], fts: null };
-  const name = field.slice('fields.'.length);
-  return { sql: 'be_field(l.rest, ?)', params: [name], fts: FTS_FIELDS.has(name) ? 'fields' : null };
+  if (keyword) return { sql: keyword.column, params: [] };
+  if (field === 'severity') return { sql: SEVERITY, params: [] };
+  if (field === 'message') return { sql: 'l.message', params: [] };
+  return { sql: 'be_field(l.rest, ?)', params: [field.slice('fields.'.length)] };
+}
+
+/** The full-text column that holds a field's value on a day of `layout`, if one does. */
+function ftsColumnOf(field: string, layout: FtsLayout): string | null {
+  if (field === 'pattern' && layout !== 'tagged-pattern') return null;
+  const keyword = KEYWORD_COLUMNS[field];
+  if (keyword) return keyword.fts;
+  if (field === 'severity' || field === 'message') return null;
+  return FTS_FIELDS.has(field.slice('fields.'.length)) ? 'fields' : null;
 }
 
 function range(field: string, lower?: Bound, upper?: Bound): CompiledQuery {
@@ -232,7 +249,8 @@ function term(field: string | null, text: string, prefix: boolean, layout: FtsLa
     return { fts, exact: true, all: false, severityOnly: false, sql, params: [fts] };
   }
   const value = valueOf(field);
-  const fts = value.fts === null ? null : ftsPhrase(value.fts, text, prefix, layout);
+  const column = ftsColumnOf(field, layout);
+  const fts = column === null ? null : ftsPhrase(column, text, prefix, layout);
   if (prefix) {
     return {
       fts,

@@ -21,7 +21,7 @@ export function parseRecordId(id: string): { day: number; rowid: number } | unde
 
 /**
  * The full-text columns of a tenant's record in a day of `layout`: message, host, source, service,
- * container, format (and, tagged, the tenant's token), fields.
+ * container, format (and, tagged, the tenant's token; tagged-pattern, the pattern's), fields.
  */
 export function ftsValues(log: LogRecord, tenant: string, layout: FtsLayout): FtsValues {
   const c = log.container;
@@ -38,14 +38,19 @@ export function ftsValues(log: LogRecord, tenant: string, layout: FtsLayout): Ft
     ];
   }
   const container = c ? taggedText('container', c.name, c.image, c.id) : '';
-  const format = taggedText('format', log.format);
+  let format = taggedText('format', log.format);
+  format = format === '' ? tenantToken(tenant) : `${format} ${tenantToken(tenant)}`;
+  if (layout === 'tagged-pattern' && log.pattern !== undefined) {
+    const pattern = taggedText('pattern', log.pattern);
+    if (pattern !== '') format = `${format} ${pattern}`;
+  }
   return [
     log.message,
     taggedText('host', log.host),
     taggedText('source', log.source),
     log.service === undefined ? null : taggedText('service', log.service),
     container === '' ? null : container,
-    format === '' ? tenantToken(tenant) : `${format} ${tenantToken(tenant)}`,
+    format,
     ftsFieldsText(log.fields, layout),
   ];
 }

@@ -9,7 +9,7 @@ import { EVENT_FIELDS } from '../../query/log-fields.ts';
 import { slotOf } from './partitions.ts';
 import type { IngestBatch, LogRecord } from '../../../model/index.ts';
 import { ftsValues } from './log-writer.ts';
-import { ftsSchema, ID_SLOT, SCHEMA_VERSION } from './schema.ts';
+import { ftsSchema, ID_SLOT, patternIndexSql, SCHEMA_VERSION } from './schema.ts';
 import { RECORD_COLUMNS, rowRecord, type StoredRow } from './stored-row.ts';
 import { SqliteBackend } from './sqlite-backend.ts';
 
@@ -81,11 +81,12 @@ function logsBatch(seq: number, logs: LogRecord[]): IngestBatch {
 }
 
 /**
- * A store as schema 4 left it: the day's full-text table (in the index file) holds its keyword
- * columns untagged and no tenant, and the day is not in day_layouts. Made by writing with this
- * version and then rewriting what schema 5 changed.
+ * A store as schema `version` (4 or 6) left it, made by writing with this version and then
+ * rewriting what later schemas changed. Both: the day has the (tenant, pattern) index and is not
+ * in day_pattern_tokens; its full-text table has no pattern ids. 4: the table holds its keyword
+ * columns untagged and no tenant, and the day is not in day_layouts.
  */
-async function writeV4(dir: string, logs: LogRecord[]): Promise<void> {
+async function writeOld(dir: string, version: 4 | 6, logs: LogRecord[]): Promise<void> {
   const store = new SqliteBackend(dir);
   await store.writeBatch('default', logsBatch(1, logs), T0);
   await store.close();
@@ -93,7 +94,8 @@ async function writeV4(dir: string, logs: LogRecord[]): Promise<void> {
   const db = new Database(path.join(dir, 'birdseye.sqlite'));
   db.prepare('ATTACH DATABASE ? AS fts').run(path.join(dir, 'birdseye-fts.sqlite'));
   db.exec(
-    `DELETE FROM day_layouts; DROP TABLE fts.logs_fts_d${day}; ${ftsSchema('fts', day)} PRAGMA user_version = 4;`,
+    `${version === 4 ? 'DELETE FROM day_layouts;' : ''} DELETE FROM day_pattern_tokens; ${patternIndexSql(day)}
+     DROP TABLE fts.logs_fts_d${day}; ${ftsSchema('fts', day)} PRAGMA user_version = ${version};`,
   );
   const insert = db.prepare(
     `INSERT INTO fts.logs_fts_d${day} (rowid, message, host, source, service, container, format, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -101,7 +103,8 @@ async function writeV4(dir: string, logs: LogRecord[]): Promise<void> {
   const rows = db.prepare<[], StoredRow & { id: number; tenant: string }>(
     `SELECT l.id, l.tenant, ${RECORD_COLUMNS} FROM logs_d${day} AS l`,
   );
-  for (const row of rows.all()) insert.run(row.id, ...ftsValues(rowRecord(row), row.tenant, 'plain'));
+  const layout = version === 4 ? 'plain' : 'tagged';
+  for (const row of rows.all()) insert.run(row.id, ...ftsValues(rowRecord(row), row.tenant, layout));
   db.close();
 }
 
@@ -220,7 +223,7 @@ describe('sqlite schema migration', () => {
       ...(severity === undefined ? {} : { severity }),
     });
     try {
-      await writeV4(dir4, [line(T0, 'disk full before', 3)]);
+      await writeOld(dir4, 4, [line(T0, 'disk full before', 3)]);
       const backend = new SqliteBackend(dir4);
       try {
         await backend.writeBatch(
@@ -260,6 +263,62 @@ describe('sqlite schema migration', () => {
       }
     } finally {
       rmSync(dir4, { recursive: true, force: true });
+    }
+  });
+
+  it("finds a pattern's lines on a schema 6 day (by its index) and on newer days (by full text)", async () => {
+    const dir6 = mkdtempSync(path.join(os.tmpdir(), 'birdseye-v6-'));
+    const line = (ts: number, message: string, pattern: string): LogRecord => ({
+      ts,
+      host: 'node-1',
+      source: 'docker',
+      message,
+      pattern,
+    });
+    try {
+      await writeOld(dir6, 6, [
+        line(T0, 'disk full on sda', 'p-disk'),
+        line(T0 + 1, 'user login', 'p-login'),
+      ]);
+      const backend = new SqliteBackend(dir6);
+      try {
+        const next = T0 + 86_400_000;
+        const batch = logsBatch(2, [
+          line(T0 + 2, 'disk full on sdb', 'p-disk'),
+          line(next, 'disk full on sdc', 'p-disk'),
+        ]);
+        await backend.writeBatch('default', batch, T0);
+        const search = async (q: string) =>
+          (
+            await backend.searchLogs('default', {
+              query: parseLogQuery(q),
+              from: T0 - 1,
+              to: next + 1,
+              limit: 10,
+              order: 'oldest',
+            })
+          ).records.map((r) => r.message);
+        const disk = ['disk full on sda', 'disk full on sdb', 'disk full on sdc'];
+        assert.deepEqual(await search('pattern:p-disk'), disk);
+        assert.deepEqual(await search('pattern:p-dis*'), disk);
+        assert.deepEqual(await search('pattern:p-login'), ['user login']);
+        assert.deepEqual(await search('sd* AND NOT pattern:p-disk'), []);
+        // "disk" is a message word only: the pattern id's token does not match it.
+        assert.deepEqual(await search('p'), []);
+      } finally {
+        await backend.close();
+      }
+      const db = new Database(path.join(dir6, 'birdseye.sqlite'), { readonly: true });
+      const indexes = db
+        .prepare<[], { name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_pattern'",
+        )
+        .all()
+        .map((r) => r.name);
+      db.close();
+      assert.deepEqual(indexes, [`logs_d${Math.floor(T0 / 86_400_000)}_pattern`]);
+    } finally {
+      rmSync(dir6, { recursive: true, force: true });
     }
   });
 });

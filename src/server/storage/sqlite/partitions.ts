@@ -65,6 +65,8 @@ export class Partitions {
   private readonly counted = new Set<number>();
   /** Days made since schema 5 (`day_layouts`): severity in log ids, tagged full-text columns. */
   private readonly tagged = new Set<number>();
+  /** Days made since schema 7 (`day_pattern_tokens`): pattern ids in the full-text index. */
+  private readonly patternTokens = new Set<number>();
   /** Per tagged day, the tenants whose lines retention deleted (`log_clears`). */
   private readonly clears = new Map<number, Set<string>>();
   private readonly statements = new Map<number, DayStatements>();
@@ -89,6 +91,7 @@ export class Partitions {
     this.local.clear();
     this.counted.clear();
     this.tagged.clear();
+    this.patternTokens.clear();
     this.clears.clear();
     this.statements.clear();
     this.allocations = new Map();
@@ -108,6 +111,8 @@ export class Partitions {
     for (const { day } of this.db.prepare<[], { day: number }>('SELECT day FROM day_layouts').all()) {
       this.tagged.add(day);
     }
+    const patterned = this.db.prepare<[], { day: number }>('SELECT day FROM day_pattern_tokens');
+    for (const { day } of patterned.all()) this.patternTokens.add(day);
     const cleared = this.db.prepare<[], { day: number; tenant: string }>(
       'SELECT day, tenant FROM log_clears',
     );
@@ -143,6 +148,7 @@ export class Partitions {
 
   /** How the day's full-text table holds its keyword columns (see FtsLayout). */
   ftsLayout(day: number): FtsLayout {
+    if (this.patternTokens.has(day)) return 'tagged-pattern';
     return this.tagged.has(day) ? 'tagged' : 'plain';
   }
 
@@ -178,9 +184,11 @@ export class Partitions {
       this.db.exec(partitionSchema(day));
       this.db.exec(countsSchema(day));
       this.db.prepare('INSERT OR IGNORE INTO day_layouts (day) VALUES (?)').run(day);
+      this.db.prepare('INSERT OR IGNORE INTO day_pattern_tokens (day) VALUES (?)').run(day);
       this.days.add(day);
       this.counted.add(day);
       this.tagged.add(day);
+      this.patternTokens.add(day);
     }
     s = {
       insertLog: this.db.prepare(

@@ -11,15 +11,18 @@
  *   Every row table is in the one file, so a batch spanning days is still one atomic transaction
  *   (attached databases are not atomic together in WAL mode).
  * - `patterns` holds one row per mined log pattern, `pattern_counts` its lines per minute; a log
- *   row's `pattern` column names its pattern (indexed per day for `pattern:<id>` and grouping).
+ *   row's `pattern` column names its pattern (on days made before schema 7, indexed for
+ *   `pattern:<id>`; since, the day's full-text index has it).
  * - `doc_ids` maps an Elasticsearch `_id` (per tenant and index) to the log row stored under it, so
  *   a resent `_bulk` item is recognised; only items that carry an `_id` have a row. A mapping whose
  *   row is gone (retention) counts as absent. Added on open to older files (CREATE IF NOT EXISTS).
  * - `fts_backlog` lists, per batch, the full-text entries the batch adds and removes, written in
  *   the batch's transaction and kept until the index file has them (see fts-index.ts).
  * - `day_layouts` names the days made since schema 5, whose log ids carry the line's severity and
- *   whose full-text keyword columns are tagged (see `ftsSchema`); `log_clears` the (day, tenant)
- *   pairs whose lines retention deleted while the day stayed, whose full-text entries remain.
+ *   whose full-text keyword columns are tagged (see `ftsSchema`); `day_pattern_tokens` those made
+ *   since schema 7, whose full-text index also has each line's pattern id (FtsLayout in
+ *   log-sql.ts); `log_clears` the (day, tenant) pairs whose lines retention deleted while the day
+ *   stayed, whose full-text entries remain.
  * `birdseye-fts.sqlite`, attached as `fts`, holds the full-text index of every day made since
  * schema 4 (`logs_fts_d<N>`), written by a worker thread on the other core, and `fts_state`: the
  * last backlog entry it has. Days made before schema 4 keep their index in the main file.
@@ -28,9 +31,12 @@
  * main file (still read and written there; new days get theirs in the index file); 4 made days
  * whose ids and index carry no severity or tenant (still read and written as they are); 5 wrote
  * every key of a log record into its row's `rest`, the columns' too (such rows are still read;
- * since 6 `rest` holds only the keys no column has, which a Birdseye of schema 5 would misread).
+ * since 6 `rest` holds only the keys no column has, which a Birdseye of schema 5 would misread); 6
+ * made days with a (tenant, pattern) index and no pattern ids in the full-text index (still read
+ * and written as they are; a Birdseye of schema 6 would take a pattern token out of the index
+ * wrongly).
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS series (
@@ -102,6 +108,9 @@ CREATE TABLE IF NOT EXISTS fts_backlog (
 CREATE TABLE IF NOT EXISTS day_layouts (
   day INTEGER PRIMARY KEY
 );
+CREATE TABLE IF NOT EXISTS day_pattern_tokens (
+  day INTEGER PRIMARY KEY
+);
 CREATE TABLE IF NOT EXISTS log_clears (
   day INTEGER NOT NULL,
   tenant TEXT NOT NULL,
@@ -123,6 +132,8 @@ CREATE TABLE IF NOT EXISTS pattern_counts (
  * since schema 5 the counter's low 4 bits are the line's severity code (see `severityCode`), so a
  * histogram of a full-text query counts the index's rowids alone, reading no row.
  * The day's full-text table is made apart (ftsSchema), in the index file. Days made before schema
+ * 7 also have an index on (tenant, pattern) (patternIndexSql); newer ones find a pattern's lines
+ * through the full-text index. Days made before schema
  * 4 also have an index on (tenant, host, source) for context; newer ones find a stream's lines
  * through the full-text index, which has those columns (a fifth of the row write's cost saved).
  * Days made by schema 4 also have the narrow histogram index (histogramIndexSql).
@@ -146,7 +157,6 @@ CREATE TABLE IF NOT EXISTS logs_d${day} (
   pattern TEXT
 );
 CREATE INDEX IF NOT EXISTS logs_d${day}_tenant ON logs_d${day} (tenant);
-${patternIndexSql(day)}
 CREATE TABLE IF NOT EXISTS events_d${day} (
   id INTEGER PRIMARY KEY,
   tenant TEXT NOT NULL,
@@ -200,6 +210,7 @@ CREATE TABLE IF NOT EXISTS ${schema}.fts_recent (
 );`;
 }
 
+/** The (tenant, pattern) index that days made before schema 7 have (the schema 2 upgrade adds it). */
 export function patternIndexSql(day: number): string {
   return `CREATE INDEX IF NOT EXISTS logs_d${day}_pattern ON logs_d${day} (tenant, pattern);`;
 }
@@ -215,12 +226,13 @@ export function histogramIndexSql(day: number): string {
 }
 
 /**
- * A day's tables in the main file, and its rows of day_layouts and log_clears; its full-text table
+ * A day's tables in the main file, and its rows of day_layouts, day_pattern_tokens and log_clears; its full-text table
  * in the index file goes apart (fts-index.ts).
  */
 export function dropPartitionSql(day: number): string {
   return `DROP TABLE IF EXISTS main.logs_fts_d${day}; DROP TABLE IF EXISTS main.logs_d${day}; DROP TABLE IF EXISTS main.events_d${day};
-DELETE FROM main.day_layouts WHERE day = ${day}; DELETE FROM main.log_clears WHERE day = ${day};`;
+DELETE FROM main.day_layouts WHERE day = ${day}; DELETE FROM main.day_pattern_tokens WHERE day = ${day};
+DELETE FROM main.log_clears WHERE day = ${day};`;
 }
 
 /** The arrival counter's width: ids stay below 2^53 (86_400_000_000 µs × 65536 ≈ 5.7e15). */
