@@ -20,7 +20,7 @@ import { CORPUS_VERSION, corpusLine } from './search-corpus.ts';
 const ROOT = process.env.BENCH_SEARCH_DIR ?? path.join(os.tmpdir(), 'birdseye-bench-search');
 const BATCH = 20_000;
 /** Bump when the way the store is built changes. */
-const FILL_VERSION = 3;
+const FILL_VERSION = 4;
 const DAY = 86_400_000;
 
 interface Meta {
@@ -80,11 +80,14 @@ function fileBytes(dir: string): number {
  * Copies day `from`'s log tables into day `to`, times shifted by whole days. A rowid is the
  * microsecond within its day, so ids, the rows and the full-text index (its shadow tables in the
  * index file, copied page for page) are exactly what writing the shifted lines would have made.
+ * The copy is registered with the layout of the day it copies (a new day's, see Partitions).
  */
 function copyDay(db: Database.Database, from: number, to: number): void {
   const shift = (to - from) * DAY;
   db.exec(partitionSchema(to) + countsSchema(to) + ftsSchema('fts', to));
   db.transaction(() => {
+    for (const table of ['day_layouts', 'day_pattern_tokens'])
+      db.prepare(`INSERT INTO ${table} (day) SELECT ? FROM ${table} WHERE day = ?`).run(to, from);
     db.prepare(
       `INSERT INTO logs_d${to} SELECT id, tenant, ts + ?, host, source, service, severity, container_name,
        container_image, container_id, format, message, json_set(rest, '$.ts', ts + ?), pattern
