@@ -35,14 +35,12 @@ export const FTS_TABLE = '§F§';
  * token. The format column also holds the tenant's token, so a count can keep to one tenant
  * without reading rows. Tokens that happen to collide cost only time: the index is a prefilter
  * for keyword columns, checked exactly on the row, and column filters still apply.
- */
-export type FtsLayout = 'plain' | 'tagged' | 'tagged-pattern';
-/*
  * `tagged-pattern`, on days made since schema 7: tagged, and the format column also holds the
  * line's pattern id as a token (tag `0p`), so `pattern:<id>` is found through the index. Such days
  * have no (tenant, pattern) index on their rows: with lines of many patterns arriving at once,
  * keeping that index in order was about half of a row's write.
  */
+export type FtsLayout = 'plain' | 'tagged' | 'tagged-pattern';
 
 const TAGS = {
   host: '0h',

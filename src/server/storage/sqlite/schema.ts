@@ -133,9 +133,9 @@ CREATE TABLE IF NOT EXISTS pattern_counts (
  * histogram of a full-text query counts the index's rowids alone, reading no row.
  * The day's full-text table is made apart (ftsSchema), in the index file. Days made before schema
  * 7 also have an index on (tenant, pattern) (patternIndexSql); newer ones find a pattern's lines
- * through the full-text index. Days made before schema
- * 4 also have an index on (tenant, host, source) for context; newer ones find a stream's lines
- * through the full-text index, which has those columns (a fifth of the row write's cost saved).
+ * through the full-text index. Days made before schema 4 also have an index on (tenant, host,
+ * source) for context; newer ones find a stream's lines through the full-text index, which has
+ * those columns (a fifth of the row write's cost saved).
  * Days made by schema 4 also have the narrow histogram index (histogramIndexSql).
  */
 export function partitionSchema(day: number): string {
@@ -226,8 +226,8 @@ export function histogramIndexSql(day: number): string {
 }
 
 /**
- * A day's tables in the main file, and its rows of day_layouts, day_pattern_tokens and log_clears; its full-text table
- * in the index file goes apart (fts-index.ts).
+ * A day's tables in the main file, and its rows of day_layouts, day_pattern_tokens and
+ * log_clears; its full-text table in the index file goes apart (fts-index.ts).
  */
 export function dropPartitionSql(day: number): string {
   return `DROP TABLE IF EXISTS main.logs_fts_d${day}; DROP TABLE IF EXISTS main.logs_d${day}; DROP TABLE IF EXISTS main.events_d${day};
