@@ -43,30 +43,6 @@ describe('agent pipeline', () => {
     await p.stop(100);
   });
 
-  it('after a full batch, sends the rest once the input pauses; a trickle waits for the wait', async () => {
-    const sink = new MemorySink();
-    const p = await openTestPipeline(sink, { batchMaxEvents: 100, batchMaxWaitMs: 60_000 });
-    // The end of a backlog: one full batch, then a remainder, then the input pauses.
-    p.accept({ metrics: samples(100) });
-    p.accept({ metrics: samples(30, 100) });
-    await until(() => sink.delivered.length === 2, 'the remainder');
-    assert.deepEqual(
-      sink.delivered.map((b) => b.metrics.length),
-      [100, 30],
-    );
-    // Now a trickle: it never fills a batch, so it stays batched by time (the wait is a minute).
-    for (let i = 0; i < 5; i++) {
-      p.accept({ metrics: samples(1, 200 + i) });
-      await new Promise((r) => setTimeout(r, 80));
-    }
-    assert.equal(sink.delivered.length, 2);
-    await p.stop(1000);
-    assert.deepEqual(
-      sink.delivered.map((b) => b.metrics.length),
-      [100, 30, 5],
-    );
-  });
-
   it('retries a retryable batch with the same id until it is delivered', async () => {
     const sink = new MemorySink((_b, attempt) =>
       attempt < 4 ? { outcome: 'retryable', reason: 'HTTP 503' } : { outcome: 'ok' },

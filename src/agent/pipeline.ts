@@ -58,21 +58,13 @@ interface Chunk {
 /**
  * Sources → bounded memory staging → batches → disk buffer → shipper → sink.
  *
- * Records wait in memory for at most `batchMaxWaitMs` (or until a batch is full; after a full
- * batch, a burst, the rest leaves once the input pauses for BURST_PAUSE_MS); staging holds
+ * Records wait in memory for at most `batchMaxWaitMs` (or until a batch is full); staging holds
  * at most `maxQueueEvents` records, and `room()` tells sources that can wait when it is full, so
  * they pause instead of losing records (those that cannot wait are dropped and counted). A cut batch
  * gets its id, is encoded once and appended to the disk buffer in cut order; only when that append
  * is on disk do the sources' `onDurable` callbacks run. The shipper sends from the buffer, so a
  * restart resends what the server never acknowledged, with the same batch id.
  */
-/**
- * After a batch was cut full (a backlog or a burst is coming in), a pause this long in the input
- * cuts what is pending instead of waiting out `batchMaxWaitMs`: the end of a backlog arrives at
- * once. A trickle never fills a batch, so it is still batched by time, a batch a wait.
- */
-const BURST_PAUSE_MS = 50;
-
 export class Pipeline {
   private readonly pending: Chunk[] = [];
   private pendingCount = 0;
@@ -83,8 +75,6 @@ export class Pipeline {
   private settled: Promise<void> = Promise.resolve();
   private readonly recent: RecentBatches;
   private flushTimer: NodeJS.Timeout | undefined;
-  /** Set while a burst goes on (the last batch was cut full); see BURST_PAUSE_MS. */
-  private pauseTimer: NodeJS.Timeout | undefined;
   private roomWaiters: Array<() => void> = [];
   private stopping: Promise<void> | undefined;
   private readonly counters: ComponentCounters;
@@ -260,14 +250,10 @@ export class Pipeline {
       this.counters.received(size);
       if (chunk.logs.length > 0) this.countLogs(chunk.logs.length);
     }
-    if (this.pendingCount >= this.options.batchMaxEvents) {
-      this.cut(false);
-      this.pauseTimer ??= setTimeout(() => this.cut(true), BURST_PAUSE_MS);
-    }
+    if (this.pendingCount >= this.options.batchMaxEvents) this.cut(false);
     if (this.pending.length > 0 && !this.flushTimer) {
       this.flushTimer = setTimeout(() => this.cut(true), this.options.batchMaxWaitMs);
     }
-    this.pauseTimer?.refresh();
     return dropped === 0;
   }
 
@@ -280,8 +266,6 @@ export class Pipeline {
     if (all) {
       clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
-      clearTimeout(this.pauseTimer);
-      this.pauseTimer = undefined;
     }
     while (this.pending.length > 0 && (all || this.pendingCount >= this.options.batchMaxEvents)) {
       const metrics: MetricSample[] = [];
