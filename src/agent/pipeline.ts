@@ -158,6 +158,7 @@ export class Pipeline {
   flow(sourceId: string): Flow {
     return {
       room: (n) => this.room(n),
+      flush: () => this.cut(true),
       capacity: this.capacity,
       batchCapacity: this.options.batchMaxEvents,
       recoveredCheckpoint: this.recovered.get(sourceId),

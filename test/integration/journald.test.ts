@@ -36,6 +36,7 @@ async function run(
   stateDir: string,
   overrides: Partial<JournaldConfig> = {},
   sink = new MemorySink(),
+  batchMaxWaitMs?: number,
 ) {
   const telemetry = new Telemetry();
   const log = createLogger('silent', 'json');
@@ -46,6 +47,7 @@ async function run(
     maxQueueEvents: 100,
     batchMaxEvents: 50,
     retryMaxBackoffMs: 50,
+    ...(batchMaxWaitMs !== undefined && { batchMaxWaitMs }),
   });
   const config = journaldSchema.parse({ directory: dir, restart_initial_backoff_ms: 50, ...overrides });
   const source = new JournaldSource(config, { hostName: 'node-1', log, stateDir, telemetry });
@@ -168,6 +170,19 @@ if (process.env.JOURNALD_CHILD) {
       await third.stop();
       assert.deepEqual(numbers(third.logs()), range(6, 10));
       assert.equal(third.telemetry.get('journald_cursor_gaps_total', { reason: 'invalid_cursor' }), 1);
+    });
+
+    it('sends the end of a backlog once journalctl goes quiet; a trickle is still batched by time', async () => {
+      const j = journal();
+      j.write(numbered(1, 120));
+      const r = await run(j.dir, tmp('birdseye-journald-state-'), {}, new MemorySink(), 60_000);
+      // Two full batches of 50, then the last 20 without waiting out the minute.
+      await until(() => r.logs().length === 120, 'the end of the backlog');
+      j.write(numbered(121, 123));
+      await sleep(500);
+      assert.equal(r.logs().length, 120, 'a trickle waits for batch_max_wait_ms');
+      await r.stop();
+      assert.deepEqual(numbers(r.logs()), range(1, 123));
     });
 
     it('keeps reading into the disk buffer while the server is down, losing and reordering nothing', async () => {

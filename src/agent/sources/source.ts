@@ -49,6 +49,11 @@ export interface Flow {
   readonly recoveredCheckpoint?: string | undefined;
   /** The same for checkpoints emitted with a `checkpointKey`, by key. */
   readonly recoveredCheckpoints?: ReadonlyMap<string, string>;
+  /**
+   * Batches what is staged now instead of after `batch_max_wait_ms`: for a source that has just
+   * read to the end of a backlog, so its last records leave at once rather than a wait later.
+   */
+  flush?(): void;
 }
 
 /** A source produces records and hands them to the pipeline through `emit`. */

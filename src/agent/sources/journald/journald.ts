@@ -49,6 +49,12 @@ const READ_AHEAD_RECORDS = 1_000;
 const STDERR_KEEP_BYTES = 4_096;
 /** After the pipeline refused a record (it is stopping), wait before retrying. */
 const REFUSED_RETRY_MS = 200;
+/**
+ * After at least a batch's worth of entries (a backlog: an agent start, a burst), journalctl
+ * printing nothing for this long means it has caught up: what is staged is batched at once
+ * instead of after batch_max_wait_ms. A trickle never fills a batch and stays batched by time.
+ */
+const CAUGHT_UP_MS = 50;
 
 interface Held {
   record: LogRecord;
@@ -74,6 +80,9 @@ export class JournaldSource implements Source {
   private exited: Promise<void> | undefined;
   private held: Held[] = [];
   private waiting = false;
+  /** Entries emitted since the pipeline was last flushed (see CAUGHT_UP_MS). */
+  private sinceFlush = 0;
+  private caughtUpTimer: NodeJS.Timeout | undefined;
   private firstPosition: StartPosition | undefined;
   private lastRead: string | undefined;
   /** The cursor journalctl was started at: its first entry is that one, unless it was removed. */
@@ -135,6 +144,7 @@ export class JournaldSource implements Source {
     child.stdout.on('data', (chunk: Buffer) => {
       read += this.take(framer.push(chunk));
       this.counters.received(0, chunk.length);
+      this.caughtUpTimer?.refresh();
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-STDERR_KEEP_BYTES);
@@ -242,8 +252,23 @@ export class JournaldSource implements Source {
       }
       this.held.splice(0, n);
       this.counters.received(n);
+      this.sinceFlush += n;
     }
     if (this.held.length < READ_AHEAD_RECORDS) this.child?.stdout?.resume();
+    if (this.sinceFlush >= (this.flow?.batchCapacity ?? Infinity)) {
+      this.caughtUpTimer ??= setTimeout(() => this.caughtUp(), CAUGHT_UP_MS).unref();
+    }
+  }
+
+  /** journalctl went quiet after a backlog: send its end now (held entries wait for room first). */
+  private caughtUp(): void {
+    if (this.held.length > 0) {
+      this.caughtUpTimer!.refresh();
+      return;
+    }
+    this.caughtUpTimer = undefined;
+    this.sinceFlush = 0;
+    this.flow?.flush?.();
   }
 
   private emitChunk(chunk: Held[]): boolean {
@@ -266,6 +291,7 @@ export class JournaldSource implements Source {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.restartTimer);
+    clearTimeout(this.caughtUpTimer);
     await this.starting;
     this.child?.kill('SIGTERM');
     await this.exited;
