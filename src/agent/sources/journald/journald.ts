@@ -50,9 +50,10 @@ const STDERR_KEEP_BYTES = 4_096;
 /** After the pipeline refused a record (it is stopping), wait before retrying. */
 const REFUSED_RETRY_MS = 200;
 /**
- * After at least a batch's worth of entries (a backlog: an agent start, a burst), journalctl
- * printing nothing for this long means it has caught up: what is staged is batched at once
- * instead of after batch_max_wait_ms. A trickle never fills a batch and stays batched by time.
+ * After at least a batch's worth of entries since the last such flush (a backlog: an agent start,
+ * a burst), journalctl printing nothing for this long means it has caught up: what is staged is
+ * batched at once instead of after batch_max_wait_ms. A trickle stays batched by time; it ends one
+ * batch early at most once per batch's worth of entries.
  */
 const CAUGHT_UP_MS = 50;
 
