@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { HeapMode } from './heap-mode.ts';
+import { FAST_FLAGS, HeapMode, SMALL_FLAGS } from './heap-mode.ts';
 
 describe('heap mode', () => {
   const setup = () => {
@@ -31,7 +32,7 @@ describe('heap mode', () => {
     assert.deepEqual(flags, []);
     run(1000, 1);
     assert.equal(mode.mode, 'small');
-    assert.deepEqual(flags, ['--optimize-for-size']);
+    assert.deepEqual(flags, [SMALL_FLAGS]);
   });
 
   it('stays small at a steady 1,000 lines/s', () => {
@@ -46,14 +47,14 @@ describe('heap mode', () => {
     run(0, 5);
     run(20_000, 1);
     assert.equal(mode.mode, 'fast');
-    assert.deepEqual(flags, ['--optimize-for-size', '--no-optimize-for-size']);
+    assert.deepEqual(flags, [SMALL_FLAGS, FAST_FLAGS]);
     run(3000, 10); // between the two thresholds: no change either way
     assert.equal(mode.mode, 'fast');
     run(100, 4);
     assert.equal(mode.mode, 'fast');
     run(100, 1);
     assert.equal(mode.mode, 'small');
-    assert.equal(flags.at(-1), '--optimize-for-size');
+    assert.equal(flags.at(-1), SMALL_FLAGS);
   });
 
   it('a busy second among quiet ones starts the quiet count again', () => {
@@ -66,5 +67,21 @@ describe('heap mode', () => {
     assert.equal(mode.mode, 'fast');
     run(0, 1);
     assert.equal(mode.mode, 'small');
+  });
+
+  it('sets only flags this V8 knows, and the fast mode undoes each one the small mode sets', () => {
+    // V8 ignores a flag it does not know, so a misspelt one would silently do nothing.
+    const known = new Set(
+      [
+        ...execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).matchAll(
+          /^\s+--([\w-]+)/gm,
+        ),
+      ].map((m) => m[1]),
+    );
+    const names = (flags: string) => flags.split(' ').map((f) => f.replace(/^--(no-)?/, ''));
+    for (const name of names(SMALL_FLAGS)) assert.ok(known.has(name), `V8 has no --${name}`);
+    const negated = (flag: string) =>
+      flag.startsWith('--no-') ? `--${flag.slice(5)}` : `--no-${flag.slice(2)}`;
+    assert.deepEqual(FAST_FLAGS.split(' '), SMALL_FLAGS.split(' ').map(negated));
   });
 });

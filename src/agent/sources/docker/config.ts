@@ -42,7 +42,7 @@ const logsSchema = z
      * one read then takes every line written since, instead of one read per line. Also the most a
      * line waits before the agent sees it.
      */
-    read_interval_ms: z.number().int().min(0).max(10_000).default(250),
+    read_interval_ms: z.number().int().min(0).max(10_000).default(1_000),
     /** A line longer than this (after rejoining Docker's 16 KiB parts) is cut and flagged. */
     max_line_bytes: z
       .number()
