@@ -56,6 +56,8 @@ export class MultilineJoiner {
   private readonly groups = new Map<string, Group>();
   private readonly maxLines: number;
   private readonly maxBytes: number;
+  private lastKey:
+    (Pick<LogRecord, 'host' | 'source' | 'service' | 'container'> & { key: string }) | undefined;
 
   constructor(options: MultilineOptions = {}) {
     this.maxLines = options.max_lines ?? 500;
@@ -67,7 +69,7 @@ export class MultilineJoiner {
   }
 
   push(record: LogRecord): LogRecord[] {
-    const key = streamKey(record);
+    const key = this.keyOf(record);
     const out: LogRecord[] = [];
     const group = this.groups.get(key);
     this.groups.set(key, this.accept(group, record, out));
@@ -90,6 +92,31 @@ export class MultilineJoiner {
     for (const group of this.groups.values()) release(group, out);
     this.groups.clear();
     return out;
+  }
+
+  /**
+   * streamKey, reusing the last one while the stream is the same: most lines on a connection, and
+   * all of a container's, are. A key built anew costs more than the rest of a plain line's push.
+   */
+  private keyOf(record: LogRecord): string {
+    const last = this.lastKey;
+    if (
+      last !== undefined &&
+      last.container === record.container &&
+      last.host === record.host &&
+      last.source === record.source &&
+      last.service === record.service
+    )
+      return last.key;
+    const key = streamKey(record);
+    this.lastKey = {
+      host: record.host,
+      source: record.source,
+      service: record.service,
+      container: record.container,
+      key,
+    };
+    return key;
   }
 
   private accept(group: Group | undefined, record: LogRecord, out: LogRecord[]): Group {

@@ -51,18 +51,19 @@ const ESCAPES: Record<string, string> = {
 
 function readQuoted(line: string, start: number): { value: string; end: number } | undefined {
   const n = line.length;
-  const parts: string[] = [];
+  // Most values have no escape: they are one slice of the line.
+  let value = '';
   let from = start;
   for (let i = start; i < n; i++) {
     const c = line.charCodeAt(i);
     if (c === 0x5c && i + 1 < n) {
       const escape = decodeEscape(line, i + 1);
-      parts.push(line.slice(from, i), escape.text);
+      value += line.slice(from, i) + escape.text;
       i = escape.end - 1;
       from = escape.end;
     } else if (c === 0x22 && (i + 1 === n || line.charCodeAt(i + 1) === 0x20)) {
-      parts.push(line.slice(from, i));
-      return { value: parts.join(''), end: i + 1 };
+      const last = line.slice(from, i);
+      return { value: value === '' ? last : value + last, end: i + 1 };
     }
   }
   return undefined;

@@ -9,6 +9,8 @@ import { validTs } from './record.ts';
 const TIME_KEYS = ['time', 'ts', 't'];
 const LEVEL_KEYS = ['level', 'lvl'];
 const MESSAGE_KEYS = ['msg', 'message'];
+const isKnownKey = (key: string): boolean =>
+  TIME_KEYS.includes(key) || LEVEL_KEYS.includes(key) || MESSAGE_KEYS.includes(key);
 
 /**
  * logfmt as dockerd, containerd and other logrus/slog programs write it:
@@ -21,19 +23,21 @@ export const logfmt: LineParser = {
   parse(line: string, ctx: ParseContext): LogRecord | undefined {
     const pairs = tokenizeLogfmt(line);
     if (pairs === undefined || pairs.length === 0) return undefined;
-    const known = (key: string): boolean =>
-      TIME_KEYS.includes(key) || LEVEL_KEYS.includes(key) || MESSAGE_KEYS.includes(key);
-    if (pairs.length < 2 && !pairs.some(([key]) => known(key))) return undefined;
+    if (pairs.length < 2 && !pairs.some(([key]) => isKnownKey(key))) return undefined;
 
     let ts: number | undefined;
     let severity: LogRecord['severity'];
     let message: string | undefined;
     const fields: Record<string, unknown> = {};
+    let fieldCount = 0;
     for (const [key, value] of pairs) {
       if (ts === undefined && TIME_KEYS.includes(key)) {
         ts = parseTimeValue(value, ctx.utc_offset_minutes ?? 0);
         // A time we cannot read (logrus's `Oct 27 00:44:26`) is kept rather than lost.
-        if (ts === undefined) fields[key] = value;
+        if (ts === undefined) {
+          fields[key] = value;
+          fieldCount++;
+        }
       } else if (
         severity === undefined &&
         LEVEL_KEYS.includes(key) &&
@@ -44,6 +48,7 @@ export const logfmt: LineParser = {
         message = value;
       } else {
         fields[key] = value;
+        fieldCount++;
       }
     }
 
@@ -57,7 +62,7 @@ export const logfmt: LineParser = {
       format: 'logfmt',
     };
     if (severity !== undefined) record.severity = severity;
-    if (Object.keys(fields).length > 0) record.fields = fields;
+    if (fieldCount > 0) record.fields = fields;
     return record;
   },
 };
