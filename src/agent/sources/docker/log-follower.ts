@@ -194,6 +194,11 @@ export class LogFollower {
     });
   }
 
+  /** The pipeline this container's records go into. */
+  get flow(): Flow {
+    return this.deps.flow;
+  }
+
   /** Sends this container's records through another pipeline (its tenant's); before `run()` only. */
   route(emit: Emit, flow: Flow): void {
     this.deps = { ...this.deps, emit, flow };

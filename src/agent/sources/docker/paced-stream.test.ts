@@ -57,6 +57,28 @@ describe('PacedStream (node:http server on a unix socket, as dockerd streams log
     assert.ok(reads.length <= 6, `${reads.length} reads`);
   });
 
+  it('tells when a round is over, with what the woken streams had waiting already read', async () => {
+    let text = '';
+    const atRounds: string[] = [];
+    const pacer = new ReadPacer(100, () => atRounds.push(text));
+    const stream = await PacedStream.open({
+      endpoint,
+      path: '/rounds',
+      pacer,
+      onBody: (data) => (text += data.toString()),
+      timeoutMs: 5_000,
+    });
+    writer!.write('first\n');
+    await sleep(30);
+    writer!.write('second\n');
+    writer!.write('third\n');
+    while (atRounds.length === 0) await sleep(10);
+    assert.equal(atRounds[0], 'first\nsecond\nthird\n');
+    stream.destroy();
+    await stream.done;
+    pacer.close();
+  });
+
   it('stops reading while held, and delivers everything once released', async () => {
     const pacer = new ReadPacer(20);
     let text = '';

@@ -26,12 +26,19 @@ const FULL_READ_BYTES = 16 * 1024;
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-/** Wakes the streams that stopped reading, all at once, once per interval. */
+/**
+ * Wakes the streams that stopped reading, all at once, once per interval. `onRound` runs once the
+ * round's reads are done: libuv reads every woken socket that has data in the poll phase right after
+ * the round's timer, and an immediate runs after that phase.
+ */
 export class ReadPacer {
   private readonly waiting = new Set<PacedStream>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly intervalMs: number) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly onRound: () => void = () => undefined,
+  ) {}
 
   wait(stream: PacedStream): void {
     this.waiting.add(stream);
@@ -47,6 +54,7 @@ export class ReadPacer {
     const ready = [...this.waiting];
     this.waiting.clear();
     for (const stream of ready) stream.wake();
+    setImmediate(this.onRound);
   }
 
   close(): void {
