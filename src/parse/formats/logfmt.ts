@@ -29,15 +29,11 @@ export const logfmt: LineParser = {
     let severity: LogRecord['severity'];
     let message: string | undefined;
     const fields: Record<string, unknown> = {};
-    let fieldCount = 0;
     for (const [key, value] of pairs) {
       if (ts === undefined && TIME_KEYS.includes(key)) {
         ts = parseTimeValue(value, ctx.utc_offset_minutes ?? 0);
         // A time we cannot read (logrus's `Oct 27 00:44:26`) is kept rather than lost.
-        if (ts === undefined) {
-          fields[key] = value;
-          fieldCount++;
-        }
+        if (ts === undefined) fields[key] = value;
       } else if (
         severity === undefined &&
         LEVEL_KEYS.includes(key) &&
@@ -48,7 +44,6 @@ export const logfmt: LineParser = {
         message = value;
       } else {
         fields[key] = value;
-        fieldCount++;
       }
     }
 
@@ -62,7 +57,7 @@ export const logfmt: LineParser = {
       format: 'logfmt',
     };
     if (severity !== undefined) record.severity = severity;
-    if (fieldCount > 0) record.fields = fields;
+    if (Object.keys(fields).length > 0) record.fields = fields;
     return record;
   },
 };
