@@ -27,11 +27,16 @@ const PART_BYTES = 16 * 1024;
 const TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d) /;
 const STREAMS = { 1: 'stdout', 2: 'stderr' } as const;
 
+/** The last second parsed: a container's lines mostly share it, and Date.parse was half the cost. */
+let lastSecond = { text: '', zone: '', ms: NaN };
+
 /** Docker's time stamp as epoch nanoseconds (exact) and milliseconds (for the record). */
 export function parseDockerTime(text: string): { ns: bigint; ms: number; length: number } | undefined {
   const m = TIME.exec(text);
   if (!m) return undefined;
-  const seconds = Date.parse(`${m[1]}${m[3]}`);
+  if (m[1] !== lastSecond.text || m[3] !== lastSecond.zone)
+    lastSecond = { text: m[1]!, zone: m[3]!, ms: Date.parse(`${m[1]}${m[3]}`) };
+  const seconds = lastSecond.ms;
   if (Number.isNaN(seconds)) return undefined;
   const fraction = (m[2] ?? '').padEnd(9, '0');
   const ns = BigInt(seconds) * 1_000_000n + BigInt(fraction);
@@ -117,7 +122,19 @@ export class LogDecoder {
     let text = time ? message.slice(time.length) : message;
     const complete = text.endsWith('\n');
     if (complete) text = text.slice(0, text.endsWith('\r\n') ? -2 : -1);
-    const held = this.partial.get(stream) ?? {
+    const partial = this.partial.get(stream);
+    // Most lines are one part and far below the limit (a UTF-16 unit is at most 3 UTF-8 bytes).
+    if (partial === undefined && complete && text.length * 3 <= this.maxLineBytes) {
+      out.push({
+        stream,
+        ts: time?.ms ?? Date.now(),
+        text,
+        truncated: false,
+        position: { ns: String(this.lastNs), n: this.atLast },
+      });
+      return;
+    }
+    const held = partial ?? {
       chunks: [],
       bytes: 0,
       ts: time?.ms ?? Date.now(),
