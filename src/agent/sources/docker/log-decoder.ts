@@ -27,7 +27,7 @@ const PART_BYTES = 16 * 1024;
 const TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d) /;
 const STREAMS = { 1: 'stdout', 2: 'stderr' } as const;
 
-/** The last second parsed: a container's lines mostly share it, and Date.parse was half the cost. */
+/** The last second parsed: a container's lines mostly share it, so it is parsed once, not once a line. */
 let lastSecond = { text: '', zone: '', ms: NaN };
 
 /** Docker's time stamp as epoch nanoseconds (exact) and milliseconds (for the record). */
