@@ -125,13 +125,7 @@ export class LogDecoder {
     const partial = this.partial.get(stream);
     // Most lines are one part and far below the limit (a UTF-16 unit is at most 3 UTF-8 bytes).
     if (partial === undefined && complete && text.length * 3 <= this.maxLineBytes) {
-      out.push({
-        stream,
-        ts: time?.ms ?? Date.now(),
-        text,
-        truncated: false,
-        position: { ns: String(this.lastNs), n: this.atLast },
-      });
+      out.push(this.entry(stream, time?.ms ?? Date.now(), text, false));
       return;
     }
     const held = partial ?? {
@@ -155,12 +149,11 @@ export class LogDecoder {
       return;
     }
     this.partial.delete(stream);
-    out.push({
-      stream,
-      ts: held.ts,
-      text: held.chunks.join(''),
-      truncated: held.truncated,
-      position: { ns: String(this.lastNs), n: this.atLast },
-    });
+    out.push(this.entry(stream, held.ts, held.chunks.join(''), held.truncated));
+  }
+
+  /** A whole line, at the position after its last part. */
+  private entry(stream: LogEntry['stream'], ts: number, text: string, truncated: boolean): LogEntry {
+    return { stream, ts, text, truncated, position: { ns: String(this.lastNs), n: this.atLast } };
   }
 }
