@@ -22,6 +22,7 @@ const CONTAINERS = Number(process.env.BENCH_DOCKER_CONTAINERS ?? 50);
 const WINDOW_SECONDS = Number(process.env.BENCH_DOCKER_SECONDS ?? 60);
 const LINES_PER_SECOND = 1_000;
 const INTERVAL_MS = 10_000;
+const readMs = process.env.BENCH_DOCKER_READ_MS;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () =>
@@ -99,7 +100,8 @@ try {
       'agent:',
       '  journald: { enabled: false }',
       `  host_metrics: { interval_ms: ${INTERVAL_MS} }`,
-      `  docker: { host: "unix://${engine.socketPath}", interval_ms: ${INTERVAL_MS}, logs: { read_interval_ms: ${process.env.BENCH_DOCKER_READ_MS ?? 1000} } }`,
+      // The agent's default read interval unless BENCH_DOCKER_READ_MS sets another.
+      `  docker: { host: "unix://${engine.socketPath}", interval_ms: ${INTERVAL_MS}${readMs === undefined ? '' : `, logs: { read_interval_ms: ${readMs} }`} }`,
       '',
     ].join('\n'),
   );
