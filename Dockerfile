@@ -24,8 +24,12 @@ COPY --from=build /usr/local/lib/node_modules/birdseye /usr/local/lib/node_modul
 RUN ln -s ../lib/node_modules/birdseye/bin/birdseye.js /usr/local/bin/birdseye \
  && mkdir -p /var/lib/birdseye \
  && chown node:node /var/lib/birdseye
+# MALLOC_*: glibc's malloc gives freed memory back sooner, which keeps the agent's RSS about 20 MB
+# lower after a catch-up (MALLOC_ENV in src/agent/heap-mode.ts).
 ENV BIRDSEYE_DATA_DIR=/var/lib/birdseye \
-    BIRDSEYE_LOG_FORMAT=json
+    BIRDSEYE_LOG_FORMAT=json \
+    MALLOC_MMAP_THRESHOLD_=131072 \
+    MALLOC_ARENA_MAX=2
 # The server runs as the unprivileged `node` user (uid 1000); the agent's deployments run it as
 # root, which reading the host's journal, cgroups and Docker socket needs.
 USER node

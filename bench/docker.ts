@@ -16,7 +16,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { startBirdseye } from '../test/helpers/birdseye-process.ts';
 import { TestDockerd } from '../test/helpers/dockerd.ts';
-import { agentNodeArgs, rssMb, threadsCpuSeconds, treeCpuSeconds } from './process-stats.ts';
+import { agentStart, rssMb, threadsCpuSeconds, treeCpuSeconds } from './process-stats.ts';
 
 const CONTAINERS = Number(process.env.BENCH_DOCKER_CONTAINERS ?? 50);
 const WINDOW_SECONDS = Number(process.env.BENCH_DOCKER_SECONDS ?? 60);
@@ -110,7 +110,7 @@ try {
     dataDir,
     keepDataDir: true,
     timeoutMs: 120_000,
-    nodeArgs: agentNodeArgs(),
+    ...agentStart(),
   });
   const agentPid = agent.child.pid!;
   // Steady state: the lines written before it started are shipped, and the start is over (15 s in

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { REPO_ROOT, startBirdseye } from '../test/helpers/birdseye-process.ts';
 import { freePort, sendLines } from '../test/helpers/net.ts';
 import { journalCorpus, mixedCorpus } from './corpus.ts';
-import { agentNodeArgs, cpuSeconds, loadAverage, peakRssMb } from './process-stats.ts';
+import { agentStart, cpuSeconds, loadAverage, peakRssMb } from './process-stats.ts';
 
 const LINES = Number(process.env.BENCH_ES_LINES ?? 200_000);
 const RECEIVER_DELAY_MS = Number(process.env.BENCH_ES_RECEIVER_DELAY_MS ?? 0);
@@ -91,7 +91,7 @@ async function viaBirdseye(name: string, lines: string[]): Promise<number> {
   );
   const agent = await startBirdseye('agent', {
     args: ['--config', config, '--gateway-port', String(gatewayPort)],
-    nodeArgs: agentNodeArgs(),
+    ...agentStart(),
   });
   try {
     const pid = agent.child.pid!;

@@ -6,7 +6,7 @@
 import { freePort, sendLines } from '../test/helpers/net.ts';
 import { startBirdseye, type BirdseyeProcess } from '../test/helpers/birdseye-process.ts';
 import { journalCorpus, mixedCorpus } from './corpus.ts';
-import { agentNodeArgs, cpuSeconds, loadAverage, peakRssMb, serverNodeArgs } from './process-stats.ts';
+import { agentStart, cpuSeconds, loadAverage, peakRssMb, serverNodeArgs } from './process-stats.ts';
 
 const LINES = Number(process.env.BENCH_GATEWAY_LINES ?? 200_000);
 
@@ -30,7 +30,7 @@ async function run(name: string, lines: string[]): Promise<void> {
       '--agent-port',
       '0',
     ],
-    nodeArgs: agentNodeArgs(),
+    ...agentStart(),
   }).catch(async (error: unknown) => {
     await server.cleanup();
     throw error;

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { startBirdseye, type BirdseyeProcess } from '../test/helpers/birdseye-process.ts';
 import { freePort } from '../test/helpers/net.ts';
 import { RunningJournald, type JournalWriter } from '../test/helpers/running-journald.ts';
-import { agentNodeArgs, treeCpuSeconds } from './process-stats.ts';
+import { agentStart, treeCpuSeconds } from './process-stats.ts';
 
 const ENTRIES = Number(process.env.BENCH_JOURNALD_ENTRIES ?? 100_000);
 const PACED_SECONDS = Number(process.env.BENCH_JOURNALD_PACED_SECONDS ?? 20);
@@ -127,7 +127,7 @@ async function birdseye(journald: RunningJournald): Promise<{ linesPerSecond: nu
       dataDir: agentDir,
       keepDataDir: true,
       args: agentArgs,
-      nodeArgs: agentNodeArgs(),
+      ...agentStart(),
       timeoutMs,
     });
     await until(async () => (await ingested(server)) - before >= ENTRIES, `${ENTRIES} entries at the server`);

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { compiledIsCurrent } from '../bin/compiled.js';
+import { MALLOC_ENV } from '../src/agent/heap-mode.ts';
 
 const TICKS_PER_SECOND = 100; // USER_HZ, the unit of utime and stime in /proc/<pid>/stat
 
@@ -92,11 +94,19 @@ export function loadAverage(): string {
 }
 
 /**
- * Node options for the measured agent from BENCH_AGENT_NODE_ARGS (space-separated), e.g.
+ * How the measured agent is started: with the environment its deployments give it (`MALLOC_ENV`)
+ * and the Node options from BENCH_AGENT_NODE_ARGS (space-separated), e.g.
  * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the agent under the benchmark.
  */
-export function agentNodeArgs(): string[] {
-  return (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+export function agentStart(): { env: Record<string, string>; nodeArgs: string[] } {
+  // A source newer than dist/ makes bin/birdseye.js run the agent under tsx, which costs memory.
+  if (!compiledIsCurrent()) {
+    throw new Error('dist/birdseye.js is missing or older than src/: run `npm run build:agent` (`npm run bench` does)');
+  }
+  return {
+    env: { ...MALLOC_ENV },
+    nodeArgs: (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
+import { MALLOC_ENV } from '../../src/agent/heap-mode.ts';
 import { CONFIG_FILE_ENV, loadConfig, OPTIONS, type Command } from '../../src/config/index.ts';
 import {
   DEPLOY,
@@ -103,6 +104,12 @@ describe('deployment files (deploy/) against the real options and schema', () =>
         unitValues(unit, 'Service', 'Environment').map((e) => e.split('=', 2) as [string, string]),
       );
       const file = parseEnvFile(read('deploy', 'systemd', `${name}.env`));
+      if (name === 'agent') {
+        for (const [key, value] of Object.entries(MALLOC_ENV)) {
+          assert.equal(env.get(key), value, `the agent's unit sets ${key} as MALLOC_ENV says`);
+          env.delete(key);
+        }
+      }
       assertKnownEnv(
         [...env.keys(), ...parseEnvFile(read('deploy', 'systemd', `${name}.env`), true).keys()],
         name,
@@ -274,6 +281,9 @@ describe('deployment files (deploy/) against the real options and schema', () =>
     assert.match(dockerfile, new RegExp(`docker build -t ${IMAGE.replace('.', '\\.')} \\.`));
     assert.match(dockerfile, /^FROM node:20-bookworm-slim$/m);
     assert.match(dockerfile, new RegExp(`BIRDSEYE_DATA_DIR=${DATA_DIR_IN_IMAGE}`));
+    for (const [key, value] of Object.entries(MALLOC_ENV)) {
+      assert.match(dockerfile, new RegExp(`^ +${key}=${value}( \\\\)?$`, 'm'), `the image sets ${key}`);
+    }
     assert.match(dockerfile, /^EXPOSE 8080 9000$/m);
     assert.match(dockerfile, /^ENTRYPOINT \["birdseye"\]$/m);
     assert.match(dockerfile, /^CMD \["server"\]$/m);

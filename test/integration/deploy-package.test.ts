@@ -87,6 +87,7 @@ describe('the npm package and the systemd units', { timeout: 1_200_000 }, () => 
     const files = stdout.split('\n').filter(Boolean);
     for (const file of [
       'bin/birdseye.js',
+      'bin/compiled.js',
       'src/cli/main.ts',
       'dist/birdseye.js',
       'dist/web/index.html',
