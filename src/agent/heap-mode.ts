@@ -17,18 +17,6 @@ import v8 from 'node:v8';
  * while running makes V8 abort.
  */
 
-/**
- * The environment the deployments give the agent (deploy/systemd, the Dockerfile), for glibc's
- * malloc, which reads it only when the process starts (other C libraries ignore it):
- * - `MALLOC_MMAP_THRESHOLD_` holds the threshold at glibc's default of 128 KiB. Unset, glibc raises
- *   it to the size of each large block freed (up to 32 MB), so after a catch-up's large buffers,
- *   blocks of up to that size come from the brk heap, which gives memory back only from its top.
- * - `MALLOC_ARENA_MAX` keeps V8's and libuv's threads from each holding an arena of their own.
- * Following 50 containers after a catch-up (bench/docker.ts, side by side): the brk heap 21 instead
- * of 12 MB, the threads' arenas 10 MB instead of under 1, RSS 96–112 instead of 77–96 MB.
- */
-export const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_MAX: '2' } as const;
-
 export const SMALL_FLAGS =
   '--optimize-for-size --no-parallel-scavenge --no-concurrent-sweeping --no-parallel-compaction --no-parallel-pointer-update';
 export const FAST_FLAGS =
@@ -97,3 +85,15 @@ export class HeapMode {
     this.onSwitch(mode, perSecond);
   }
 }
+
+/**
+ * The environment the deployments give the agent (deploy/systemd, the Dockerfile), for glibc's
+ * malloc, which reads it only when the process starts (other C libraries ignore it):
+ * - `MALLOC_MMAP_THRESHOLD_` holds the threshold at glibc's default of 128 KiB. Unset, glibc raises
+ *   it to the size of each large block freed (up to 32 MB), so after a catch-up's large buffers,
+ *   blocks of up to that size come from the brk heap, which gives memory back only from its top.
+ * - `MALLOC_ARENA_MAX` keeps V8's and libuv's threads from each holding an arena of their own.
+ * Following 50 containers after a catch-up (bench/docker.ts, side by side): the brk heap 21 instead
+ * of 12 MB, the threads' arenas 10 MB instead of under 1, RSS 96–112 instead of 77–96 MB.
+ */
+export const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_ARENA_MAX: '2' } as const;
