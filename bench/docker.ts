@@ -3,7 +3,7 @@
  * containers that together write ~1,000 log lines/s, watched by a real `birdseye agent` (container
  * metrics every 10 s, events, every container's logs, host metrics) that ships to a receiver in
  * this process. Prints
- * - the agent's CPU (% of one core, from /proc utime+stime) and RSS;
+ * - the agent's CPU (% of one core, from /proc utime+stime) and RSS (with its anonymous and file parts);
  * - dockerd's CPU (dockerd and its children, e.g. containerd) in three windows of equal length:
  *   no reader at all (baseline), the agent running, and instead of the agent a poller calling
  *   `GET /containers/{id}/stats?stream=false` for the 50 containers every 10 s — the way
@@ -16,7 +16,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { startBirdseye } from '../test/helpers/birdseye-process.ts';
 import { TestDockerd } from '../test/helpers/dockerd.ts';
-import { agentStart, rssMb, threadsCpuSeconds, treeCpuSeconds } from './process-stats.ts';
+import { agentStart, rssMb, rssPartsMb, threadsCpuSeconds, treeCpuSeconds } from './process-stats.ts';
 
 const CONTAINERS = Number(process.env.BENCH_DOCKER_CONTAINERS ?? 50);
 const WINDOW_SECONDS = Number(process.env.BENCH_DOCKER_SECONDS ?? 60);
@@ -133,6 +133,7 @@ try {
   });
   const rate = (sink.logs() - logsBefore) / WINDOW_SECONDS;
   const rss = rssMb(agentPid);
+  const parts = rssPartsMb(agentPid);
   // The main thread's share (JavaScript, and the system calls it makes) and the rest (V8's
   // collector and compiler threads, libuv's pool: fsync, gzip).
   const mainCpu =
@@ -142,7 +143,7 @@ try {
   await agent.stop();
   console.log(
     `docker: agent watching ${CONTAINERS} containers at ${INTERVAL_MS / 1000} s, ${rate.toFixed(0)} lines/s shipped (${sink.resent()} batches resent): ` +
-      `CPU ${agentCpu!.toFixed(2)} % of a core (target < 2; main thread ${mainCpu.toFixed(2)}, other threads ${(agentCpu! - mainCpu).toFixed(2)}), RSS ${rss.toFixed(1)} MB, max ${rssMax.toFixed(1)} MB (target < 80) (load ${load()})`,
+      `CPU ${agentCpu!.toFixed(2)} % of a core (target < 2; main thread ${mainCpu.toFixed(2)}, other threads ${(agentCpu! - mainCpu).toFixed(2)}), RSS ${rss.toFixed(1)} MB (anonymous ${parts.anonymous.toFixed(1)}, file pages ${parts.file.toFixed(1)}), max ${rssMax.toFixed(1)} MB (target < 80) (load ${load()})`,
   );
   console.log(
     `docker: dockerd with the agent: ${dockerdWithAgent!.toFixed(2)} % of a core, ` +

@@ -76,16 +76,25 @@ export function treeCpuSeconds(pid: number): number {
   return ticks / TICKS_PER_SECOND;
 }
 
-/** The process's current resident set size (VmRSS) in MB. */
-export function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** A /proc/<pid>/status figure given in kB, in MB. */
+function statusMb(pid: number, name: string): number {
+  const m = new RegExp(`${name}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1] ?? 0) / 1024;
+}
+
+/** The process's resident set size (VmRSS) in MB. */
+export function rssMb(pid: number): number {
+  return statusMb(pid, 'VmRSS');
+}
+
+/** What the resident set holds: anonymous memory (heaps) and file pages (node's binary, libraries). */
+export function rssPartsMb(pid: number): { anonymous: number; file: number } {
+  return { anonymous: statusMb(pid, 'RssAnon'), file: statusMb(pid, 'RssFile') };
 }
 
 /** The process's peak resident set size (VmHWM) in MB. */
 export function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? 0) / 1024;
+  return statusMb(pid, 'VmHWM');
 }
 
 /** The 1-minute load average, to print next to every figure measured on a shared machine. */
