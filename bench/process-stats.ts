@@ -110,7 +110,9 @@ export function loadAverage(): string {
 export function agentStart(): { env: Record<string, string>; nodeArgs: string[] } {
   // A source newer than dist/ makes bin/birdseye.js run the agent under tsx, which costs memory.
   if (!compiledIsCurrent()) {
-    throw new Error('dist/birdseye.js is missing or older than src/: run `npm run build:agent` (`npm run bench` does)');
+    throw new Error(
+      'dist/birdseye.js is missing or older than src/: run `npm run build:agent` (`npm run bench` does)',
+    );
   }
   return {
     env: { ...MALLOC_ENV },
