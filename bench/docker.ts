@@ -132,8 +132,7 @@ try {
     }
   });
   const rate = (sink.logs() - logsBefore) / WINDOW_SECONDS;
-  const rss = rssMb(agentPid);
-  const parts = rssPartsMb(agentPid);
+  const { rss, ...parts } = rssPartsMb(agentPid);
   // The main thread's share (JavaScript, and the system calls it makes) and the rest (V8's
   // collector and compiler threads, libuv's pool: fsync, gzip).
   const mainCpu =

@@ -76,25 +76,35 @@ export function treeCpuSeconds(pid: number): number {
   return ticks / TICKS_PER_SECOND;
 }
 
-/** A /proc/<pid>/status figure given in kB, in MB. */
-function statusMb(pid: number, name: string): number {
-  const m = new RegExp(`${name}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** A figure of a /proc/<pid>/status text, given there in kB, in MB. */
+function statusMb(status: string, name: string): number {
+  const m = new RegExp(`${name}:\\s+(\\d+) kB`).exec(status);
   return Number(m?.[1] ?? 0) / 1024;
 }
 
+const statusOf = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
+
 /** The process's resident set size (VmRSS) in MB. */
 export function rssMb(pid: number): number {
-  return statusMb(pid, 'VmRSS');
+  return statusMb(statusOf(pid), 'VmRSS');
 }
 
-/** What the resident set holds: anonymous memory (heaps) and file pages (node's binary, libraries). */
-export function rssPartsMb(pid: number): { anonymous: number; file: number } {
-  return { anonymous: statusMb(pid, 'RssAnon'), file: statusMb(pid, 'RssFile') };
+/**
+ * The resident set size and what it holds, from one read: anonymous memory (heaps) and file pages
+ * (node's binary, libraries), in MB.
+ */
+export function rssPartsMb(pid: number): { rss: number; anonymous: number; file: number } {
+  const status = statusOf(pid);
+  return {
+    rss: statusMb(status, 'VmRSS'),
+    anonymous: statusMb(status, 'RssAnon'),
+    file: statusMb(status, 'RssFile'),
+  };
 }
 
 /** The process's peak resident set size (VmHWM) in MB. */
 export function peakRssMb(pid: number): number {
-  return statusMb(pid, 'VmHWM');
+  return statusMb(statusOf(pid), 'VmHWM');
 }
 
 /** The 1-minute load average, to print next to every figure measured on a shared machine. */
